@@ -1,0 +1,319 @@
+/*
+ * labelaudit.h - embeddable API of labelaudit, a label-quality auditor for
+ * labeled text datasets (JSON Lines).
+ *
+ * Memory ownership, stated once for the whole API:
+ *   - Arguments are borrowed: the library copies what it keeps.
+ *   - What a function named *_new, *_open or *_load returns belongs to the
+ *     caller and is released by the matching *_free, which accepts NULL.
+ *   - Getters return borrowed const pointers, valid until the owner is freed
+ *     or reset. A result handed to a callback is valid only during the call.
+ *   - Exceptions say "takes ownership" in their comment.
+ *
+ * Errors are negative LA_E* codes with one la_strerror(). Out-of-memory is
+ * not an error code: the library prints a message and aborts.
+ *
+ * Text is pointer + length, UTF-8, never assumed NUL-terminated. All spans
+ * are byte offsets into the original text value, end exclusive.
+ */
+#ifndef LABELAUDIT_H
+#define LABELAUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LA_VERSION "0.1.0"
+
+/* ---- errors ---------------------------------------------------------- */
+
+enum {
+    LA_OK = 0,
+    LA_ENOMEM = -1,     /* reserved: allocation failures abort instead */
+    LA_EIO = -2,        /* read or write failed (errno holds the cause) */
+    LA_EUSAGE = -3,     /* invalid option value or combination */
+    LA_ELEXICON = -4,   /* a lexicon file could not be read or parsed */
+    LA_EDICT = -5,      /* the hunspell dictionary could not be loaded */
+    LA_EJSON = -6,      /* line is not valid JSON */
+    LA_ENOTOBJ = -7,    /* line is JSON but not an object */
+    LA_EUTF8 = -8,      /* raw line or decoded string is not valid UTF-8 */
+    LA_ENOTEXT = -9,    /* text field missing */
+    LA_ETEXTTYPE = -10, /* text field is not a string (null, number, ...) */
+    LA_ENOLABEL = -11,  /* label field missing or null */
+    LA_ETOOLONG = -12,  /* line longer than --max-line-bytes */
+    LA_ENUL = -13,      /* decoded text contains U+0000 */
+    LA_EANNOT = -14,    /* malformed annotations or vote counts */
+    LA_EDEPTH = -15,    /* JSON nested deeper than the parser allows */
+    LA_ELABELTYPE = -16 /* label is an object or array */
+};
+
+/* Static English message for an LA_E* code (or "unknown error"). */
+const char *la_strerror(int err);
+
+/* Short stable identifier used as the key in the summary's "rejects"
+ * object, e.g. "invalid_json", "missing_text". */
+const char *la_error_kind(int err);
+
+/* ---- label classes and reason codes ------------------------------------ */
+
+typedef enum la_class {
+    LA_CLASS_UNKNOWN = 0, /* label missing from every table */
+    LA_CLASS_TOXIC,
+    LA_CLASS_NON_TOXIC,
+    LA_CLASS_SPAM,
+    LA_CLASS_HAM,
+    LA_CLASS__COUNT
+} la_class;
+
+/* "toxic", "non_toxic", "spam", "ham" or NULL for LA_CLASS_UNKNOWN. */
+const char *la_class_name(la_class c);
+
+typedef enum la_task {
+    LA_TASK_AUTO = 0,  /* per row, from the class of its label */
+    LA_TASK_TOXICITY,
+    LA_TASK_SPAM
+} la_task;
+
+/* Stable reason codes. The order is the order reasons are listed in a
+ * queue row and in the summary; never renumber. */
+typedef enum la_reason {
+    LA_R_PROFANITY_ONLY = 0,
+    LA_R_IDENTITY_ONLY,
+    LA_R_NO_EVIDENCE,
+    LA_R_MISSED_TOXICITY,
+    LA_R_SPAM,
+    LA_R_GIBBERISH,
+    LA_R_EMPTY_TEXT,
+    LA_R_DUPLICATE,
+    LA_R_NEAR_DUPLICATE,
+    LA_R_LABEL_CONFLICT,
+    LA_R_LOW_AGREEMENT,
+    LA_R_NOT_MAJORITY,
+    LA_R_MODEL_DISAGREES,
+    LA_R__COUNT
+} la_reason;
+
+/* "PROFANITY_ONLY", ... ; NULL when out of range. */
+const char *la_reason_name(la_reason r);
+/* Inverse of la_reason_name; -1 when unknown. */
+int la_reason_parse(const char *name, size_t len);
+
+/* ---- options ------------------------------------------------------------ */
+
+typedef enum la_format {
+    LA_FORMAT_JSONL = 0,
+    LA_FORMAT_CSV,
+    LA_FORMAT_LABEL_STUDIO,
+    LA_FORMAT_ARGILLA,
+    LA_FORMAT_PRODIGY
+} la_format;
+
+typedef enum la_tristate { LA_AUTO = 0, LA_ON, LA_OFF } la_tristate;
+
+/* Plain configuration, built once (la_options_init then field writes) and
+ * passed as const. String fields are borrowed and must outlive the auditor.
+ * Comma lists are plain "a,b,c" strings. */
+typedef struct la_options {
+    /* input fields (dotted paths reach nested objects) */
+    const char *text_path;        /* default "text" */
+    const char *label_path;       /* default "label" */
+    const char *id_path;          /* default "id"; absent -> line number */
+    const char *annotations_path; /* default NULL: "annotations" if present */
+    const char *annotators_path;  /* parallel rater ids; default "annotators" */
+    const char *annotator_key;    /* object form key for the rater; "annotator" */
+    const char *annotation_label_key; /* object form key for the label; "label" */
+    const char *votes;            /* comma list of count columns, or NULL */
+    const char *vote_classes;     /* comma list mapping each column to a class
+                                     name, or NULL to use the label table */
+    /* label vocabulary overrides (comma lists; NULL keeps the table) */
+    const char *toxic_values, *clean_values, *spam_values, *ham_values;
+    la_task task;
+
+    /* resources */
+    const char *lexicons_dir;     /* replaces the built-in lexicons */
+    const char **lexicon_files;   /* NULL-terminated, added on top */
+    const char *dict;             /* hunspell base path without .aff/.dic;
+                                     NULL: search the system, warn if absent */
+
+    /* execution */
+    int threads;                  /* 0 = number of online cores */
+    size_t max_line_bytes;        /* default 64 MiB */
+
+    /* detectors */
+    int no_evidence;              /* emit NO_EVIDENCE (default 1, low score) */
+    int near_dups;                /* default 1 */
+    int dup_keep_urls, dup_keep_mentions, dup_keep_punct, dup_keep_emoji;
+    int shingle_size;             /* word shingles; default 0 = automatic */
+    int minhash_k;                /* number of hashes, default 64 */
+    int lsh_bands;                /* default 16 */
+    double near_threshold;        /* Jaccard, default 0.7 */
+    double low_agreement;         /* majority share below this; default 0.6 */
+    int ds_max_iter;              /* Dawid-Skene EM iterations, default 50 */
+    la_tristate learn;            /* default auto */
+    int folds;                    /* default 5 */
+    int learn_min_per_class;      /* default 50 */
+    double model_weight;          /* blend weight of the model, default 0.5 */
+    uint64_t seed;                /* default 1 */
+
+    /* queue */
+    int sort;                     /* rank by score, ties in input order */
+    long top;                     /* keep the K highest (0 = all) */
+    double min_score;             /* drop rows scoring below */
+    const char *reasons;          /* comma list filter, or NULL */
+    la_format format;
+
+    /* reports */
+    const char *summary_path, *rejects_path, *report_path;
+    const char *annotator_report_path;
+    int quiet;
+    int progress;                 /* -1 auto (stderr is a tty), 0, 1 */
+    int max_diagnostics;          /* per-line diagnostics before capping; 20 */
+} la_options;
+
+void la_options_init(la_options *o);
+
+/* ---- results ------------------------------------------------------------ */
+
+/* One evidence span. Strings are static or owned by the lexicon. */
+typedef struct la_evidence {
+    uint32_t start, end;   /* bytes into the original text, end exclusive */
+    const char *kind;      /* "profanity", "url", "phone", ... */
+    const char *category;  /* lexicon category or NULL */
+    const char *severity;  /* "mild", "moderate", "strong" or NULL */
+    const char *term;      /* canonical lexicon term or NULL */
+} la_evidence;
+
+#define LA_WHY_MAX 240
+
+typedef struct la_finding {
+    la_reason code;
+    double score;              /* in [0,1] */
+    la_class suggested;        /* LA_CLASS_UNKNOWN: no suggestion */
+    char why[LA_WHY_MAX];      /* one readable sentence, NUL-terminated */
+    uint16_t ev_first, nev;    /* slice of la_result.ev */
+} la_finding;
+
+#define LA_MAX_FINDINGS 16
+#define LA_MAX_EVIDENCE 48
+
+/* A flagged row as the writers serialize it (DESIGN.md section 4). */
+typedef struct la_result {
+    const char *id; size_t id_len;     /* the row's id as text */
+    int id_is_number;                  /* serialize id without quotes */
+    uint64_t line;                     /* 1-based line within its file */
+    const char *file;                  /* input name ("-" for stdin) */
+    const char *label_json; size_t label_json_len; /* raw JSON of the label,
+                                                      NULL when absent */
+    la_class label_class;
+    la_class suggested;                /* overall suggestion or UNKNOWN */
+    double score;                      /* priority in [0,1] */
+    const char *text; size_t text_len; /* the original text value */
+
+    int nfind; la_finding find[LA_MAX_FINDINGS];
+    int nev; la_evidence ev[LA_MAX_EVIDENCE];
+
+    struct {                           /* valid when has_cluster */
+        int has_cluster;
+        uint64_t id;                   /* cluster id: input order, from 1 */
+        const char *of; size_t of_len; /* id of the cluster's first row */
+        int of_is_number;
+        la_class of_label;             /* that row's label class */
+        double similarity;             /* 1.0 for exact duplicates */
+    } cluster;
+    struct {                           /* valid when n > 0 */
+        int n;                         /* judgments */
+        la_class majority;             /* UNKNOWN on a tie */
+        double share;                  /* majority share */
+        double entropy;                /* bits */
+    } agreement;
+    struct {                           /* valid when has_model */
+        int has_model;
+        double p_given, p_suggested;   /* out-of-fold probabilities */
+    } model;
+} la_result;
+
+/* ---- the auditor ---------------------------------------------------------- */
+
+typedef struct la_auditor la_auditor;
+
+/* Called once per queue row, in final order. Return nonzero to stop. */
+typedef int (*la_result_fn)(const la_result *r, void *ud);
+
+/* Creates an auditor: loads lexicons and the dictionary, starts workers.
+ * On failure returns NULL, writes a message into err and sets *status to
+ * an exit status (2 usage, 3 lexicon/dictionary). */
+la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
+                           char *err, size_t errlen, int *status);
+
+/* Audits every line of one stream. name is used in diagnostics. Returns
+ * LA_OK, or LA_EIO when reading failed (the lines read so far count). */
+int la_auditor_feed(la_auditor *a, const char *name, FILE *in);
+
+/* Audits one line (without its newline) as line number lineno of name. */
+int la_auditor_feed_line(la_auditor *a, const char *name, uint64_t lineno,
+                         const char *line, size_t len);
+
+/* Records that a named input could not be opened (counted in the summary). */
+void la_auditor_note_unreadable(la_auditor *a, const char *name, int err_no);
+
+/* Ends the stream: runs the end-of-stream stages (clusters, agreement
+ * model, classifier), delivers buffered queue rows, writes --summary,
+ * --report and --annotator-report files. Returns LA_OK or LA_EIO. */
+int la_auditor_finish(la_auditor *a);
+
+/* Asks a running auditor to stop reading (async-signal-safe). */
+void la_auditor_interrupt(la_auditor *a);
+
+typedef struct la_stats {
+    uint64_t rows_read, rows_audited, rows_rejected, rows_flagged;
+    uint64_t bytes_read;
+    uint64_t files_unreadable;
+    double seconds;
+} la_stats;
+
+const la_stats *la_auditor_stats(const la_auditor *a);
+
+/* Writes the human summary (the stderr report). */
+void la_auditor_print_summary(const la_auditor *a, FILE *out);
+
+void la_auditor_free(la_auditor *a);
+
+/* ---- writers ---------------------------------------------------------------- */
+
+typedef struct la_writer la_writer;
+
+/* A queue writer for one format on out (borrowed). */
+la_writer *la_writer_new(la_format fmt, FILE *out);
+/* Writes one row. Returns LA_OK or LA_EIO. */
+int la_writer_write(la_writer *w, const la_result *r);
+/* Writes any closing bytes (the JSON array end). Returns LA_OK or LA_EIO. */
+int la_writer_finish(la_writer *w);
+void la_writer_free(la_writer *w);
+
+/* Parses "jsonl", "csv", ...; -1 when unknown. */
+int la_format_parse(const char *s);
+
+/* ---- explain --------------------------------------------------------------- */
+
+typedef struct la_explainer la_explainer;
+
+/* Loads lexicons and dictionary per opt (same errors as la_auditor_new). */
+la_explainer *la_explainer_new(const la_options *opt, char *err, size_t errlen,
+                               int *status);
+/* Writes the explanation of one text, human-readable or as one JSON line. */
+int la_explainer_write(la_explainer *e, const char *text, size_t len, int json,
+                       FILE *out);
+void la_explainer_free(la_explainer *e);
+
+/* Versions of the linked libraries, for --version. */
+const char *la_utf8proc_version(void);
+const char *la_cjson_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
