@@ -20,7 +20,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN    = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
-          -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+          -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
+          -Wno-overlength-strings
 OPT    ?= -O2 -g
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Ibuild $(PKG_CFLAGS) $(CFLAGS)
@@ -102,6 +103,7 @@ demo: deps
 	  test $$st -le 1
 
 bench: $(BIN_BUILT)
+	sh src/tools/install-deps.sh bench
 	sh src/tools/bench.sh $(BUILD)
 
 eval: $(BIN_BUILT)

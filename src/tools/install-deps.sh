@@ -4,11 +4,13 @@
 #   install-deps.sh          build and run (compiler, libraries, dictionary)
 #   install-deps.sh test     also what the test suite uses (valgrind, clang,
 #                            chromium for the HTML report check)
+#   install-deps.sh bench    also GNU time for make bench
 set -e
 need="build-essential pkg-config libutf8proc-dev libhunspell-dev libcjson-dev hunspell-en-us"
-if [ "${1:-}" = test ]; then
-    need="$need valgrind clang chromium"
-fi
+case "${1:-}" in
+test)  need="$need valgrind clang chromium" ;;
+bench) need="$need time" ;;
+esac
 missing=""
 for p in $need; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

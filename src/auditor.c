@@ -1,0 +1,1036 @@
+/*
+ * auditor.c - the streaming pipeline behind la_auditor.
+ *
+ * The main thread reads input into batches (at most BATCH_LINES lines or
+ * BATCH_BYTES bytes, never spanning two files) held in a ring of slots.
+ * Worker threads take filled slots and run the per-row analysis, which is
+ * a pure function of (line, read-only lexicon/dictionary/options): parse,
+ * normalize/tokenize/match, annotations, detectors, duplicate signature,
+ * classifier features. The main thread consumes finished slots strictly
+ * in input order (slot sequence numbers) and runs the cross-row stages,
+ * which own all shared state: duplicates, agreement, classifier rows,
+ * summary counters, rejects, and the queue. Output is therefore
+ * byte-identical for every thread count. With one thread (-j1) the main
+ * thread analyzes each batch itself and no worker is started.
+ *
+ * Slot states: FREE -> RESERVED (main fills it) -> FILLED (submitted) ->
+ * WORKING (a worker) -> DONE (worker) -> consumed and FREE again (main).
+ * One mutex guards the states;
+ * two condition variables wake workers (work) and the main thread (done).
+ *
+ * The queue streams rows to the callback as they are consumed, unless
+ * --sort, --top or the classifier needs the end of the stream; then the
+ * rows are kept as compact items (item_store) and delivered by
+ * la_auditor_finish. With the classifier possible, every audited row is
+ * kept (id, label, text: about 60 bytes plus the text per row), because
+ * the model may flag a row no heuristic flagged.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "la_agree.h"
+#include "la_dedup.h"
+#include "la_detect.h"
+#include "la_labels.h"
+#include "la_learn.h"
+#include "la_record.h"
+#include "la_report.h"
+#include "la_summary.h"
+
+#define BATCH_LINES 1024
+#define BATCH_BYTES (1u << 20)
+#define READ_CHUNK (1u << 20)
+#define REPORT_TOP 100
+
+enum { SLOT_FREE = 0, SLOT_RESERVED, SLOT_FILLED, SLOT_WORKING, SLOT_DONE };
+
+typedef struct batch {
+    la_buf data;                 /* raw lines, back to back */
+    size_t *off, *len;           /* per line, into data */
+    uint64_t *lineno;
+    size_t n, cap;
+    int file;                    /* index into la_auditor.files */
+    uint64_t first_index;
+    la_row *rows; size_t rows_cap;
+    la_arena arena;
+    int state;
+    uint64_t seq;
+} batch;
+
+typedef struct worker {
+    la_auditor *a;
+    pthread_t th;
+    la_text text;
+    la_dict_cache *cache;
+    la_buf scratch;
+} worker;
+
+/* A queue row kept until the end of the stream. Strings live in the
+ * item arena; findings/evidence only when the row has any. */
+typedef struct item {
+    uint64_t index, line;
+    int file;
+    char *id; uint32_t id_len;
+    char *label_json; uint32_t label_json_len;
+    char *text; size_t text_len;
+    uint8_t id_is_number, label_class, nfind, nev, flagged;
+    float score;
+    la_finding *find;
+    la_evidence *ev;
+    struct { uint64_t id; char *of; uint32_t of_len; uint8_t of_is_number, of_label, has; float sim; } cl;
+    struct { int n; uint8_t majority; float share, entropy; } ag;
+} item;
+
+struct la_auditor {
+    la_options opt;
+    la_result_fn fn;
+    void *ud;
+    la_lexicon *lex;
+    la_dict *dict;
+    la_labelmap *labels;
+    char **files; size_t nfiles, files_cap;
+
+    int nthreads;
+    batch *slots;
+    int nslots;
+    uint64_t seq_next, seq_consume;
+    batch *filling;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    worker *workers;             /* nthreads entries when threaded */
+    worker self;                 /* the main thread's scratch */
+    int shutdown;
+    volatile sig_atomic_t interrupted;
+
+    la_dedup *dedup;
+    la_agree *agree;
+    la_learn *learn;
+    la_summary *sum;
+    la_stats st;
+    uint64_t next_index;
+    uint64_t diagnostics;
+    int stopped;                 /* the callback asked to stop */
+    int failed_io;
+
+    FILE *rejects;
+    char *rejects_tmp;
+
+    int buffer_queue;            /* deliver at finish */
+    int keep_all;                /* keep every row (classifier) */
+    la_arena items_arena;
+    item **items; size_t nitems, items_cap;
+    unsigned char reason_keep[LA_R__COUNT];
+    int reason_filter;
+
+    la_result *top[REPORT_TOP];  /* for --report: highest scores */
+    int ntop;
+
+    struct timespec t0;
+};
+
+static double now_seconds(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+void la_options_init(la_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->text_path = "text";
+    o->label_path = "label";
+    o->id_path = "id";
+    o->annotators_path = "annotators";
+    o->annotator_key = "annotator";
+    o->annotation_label_key = "label";
+    o->max_line_bytes = 64u << 20;
+    o->no_evidence = 1;
+    o->near_dups = 1;
+    o->minhash_k = 64;
+    o->lsh_bands = 16;
+    o->near_threshold = 0.7;
+    o->low_agreement = 0.6;
+    o->ds_max_iter = 50;
+    o->learn = LA_AUTO;
+    o->folds = 5;
+    o->learn_min_per_class = 50;
+    o->model_weight = 0.5;
+    o->seed = 1;
+    o->progress = -1;
+    o->max_diagnostics = 20;
+}
+
+/* ---- per-row analysis (worker threads) ------------------------------------ */
+
+static void collect_terms(const la_detect_ctx *c, la_row *row)
+{
+    const la_text *t = c->text;
+    if (!t->nm) return;
+    uint32_t *ids = la_arena_alloc(c->arena, t->nm * sizeof *ids);
+    uint32_t n = 0;
+    for (size_t i = 0; i < t->nm; i++) {
+        const la_term *term = t->m[i].term;
+        switch (term->kind) {
+        case LA_KIND_PROFANITY: case LA_KIND_SLUR: case LA_KIND_INSULT:
+        case LA_KIND_THREAT: case LA_KIND_DEHUMANIZING: case LA_KIND_IDENTITY:
+        case LA_KIND_SPAM_PHRASE:
+            break;
+        default:
+            continue;
+        }
+        int dup = 0;
+        for (uint32_t k = 0; k < n && !dup; k++) dup = ids[k] == term->id;
+        if (!dup) ids[n++] = term->id;
+    }
+    row->terms = ids;
+    row->nterms = n;
+}
+
+static void analyze_row(la_auditor *a, worker *w, batch *b, la_row *row)
+{
+    if (la_record_parse(row, &a->opt, a->labels, &b->arena) != LA_OK) return;
+    la_detect_ctx c = {
+        .opt = &a->opt, .lex = a->lex, .dict = a->dict, .cache = w->cache,
+        .labels = a->labels, .text = &w->text, .arena = &b->arena,
+        .scratch = &w->scratch,
+    };
+    la_text_analyze(&w->text, a->lex, a->dict, w->cache, row->r.text, row->r.text_len);
+    if (la_annot_parse(&a->opt, a->labels, row->json, row, &b->arena) != LA_OK)
+        row->annot_error = LA_EANNOT;
+    la_detect_junk(&c, row);
+    la_detect_spam(&c, row);
+    la_detect_toxicity(&c, row);
+    la_dedup_signature(&c, row);
+    if (a->keep_all) la_learn_features(&c, row);
+    collect_terms(&c, row);
+}
+
+static void analyze_batch(la_auditor *a, worker *w, batch *b)
+{
+    LA_GROW(b->rows, b->rows_cap, b->n);
+    for (size_t i = 0; i < b->n; i++) {
+        la_row *row = &b->rows[i];
+        memset(row, 0, sizeof *row);
+        row->raw = b->data.p + b->off[i];
+        row->raw_len = b->len[i];
+        row->index = b->first_index + i;
+        row->r.line = b->lineno[i];
+        row->r.file = a->files[b->file];
+        analyze_row(a, w, b, row);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    la_auditor *a = w->a;
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        batch *pick = NULL;
+        while (!a->shutdown) {
+            /* the oldest filled slot first, so the consumer never starves */
+            for (int i = 0; i < a->nslots; i++) {
+                batch *b = &a->slots[i];
+                if (b->state == SLOT_FILLED && (!pick || b->seq < pick->seq)) pick = b;
+            }
+            if (pick) break;
+            pthread_cond_wait(&a->cv_work, &a->mu);
+        }
+        if (!pick) break;
+        pick->state = SLOT_WORKING;
+        pthread_mutex_unlock(&a->mu);
+        analyze_batch(a, w, pick);
+        pthread_mutex_lock(&a->mu);
+        pick->state = SLOT_DONE;
+        pthread_cond_broadcast(&a->cv_done);
+    }
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+static void worker_init(worker *w, la_auditor *a)
+{
+    w->a = a;
+    la_text_init(&w->text);
+    w->cache = la_dict_cache_new();
+    la_buf_init(&w->scratch);
+}
+
+static void worker_fini(worker *w)
+{
+    la_text_free(&w->text);
+    la_dict_cache_free(w->cache);
+    la_buf_free(&w->scratch);
+}
+
+/* ---- the queue --------------------------------------------------------------- */
+
+static void result_from_item(la_auditor *a, const item *it, la_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = it->id; r->id_len = it->id_len; r->id_is_number = it->id_is_number;
+    r->line = it->line;
+    r->file = a->files[it->file];
+    r->label_json = it->label_json; r->label_json_len = it->label_json_len;
+    r->label_class = (la_class)it->label_class;
+    r->text = it->text; r->text_len = it->text_len;
+    r->nfind = it->nfind;
+    if (it->nfind) memcpy(r->find, it->find, it->nfind * sizeof *r->find);
+    r->nev = it->nev;
+    if (it->nev) memcpy(r->ev, it->ev, it->nev * sizeof *r->ev);
+    if (it->cl.has) {
+        r->cluster.has_cluster = 1;
+        r->cluster.id = it->cl.id;
+        r->cluster.of = it->cl.of; r->cluster.of_len = it->cl.of_len;
+        r->cluster.of_is_number = it->cl.of_is_number;
+        r->cluster.of_label = (la_class)it->cl.of_label;
+        r->cluster.similarity = it->cl.sim;
+    }
+    r->agreement.n = it->ag.n;
+    r->agreement.majority = (la_class)it->ag.majority;
+    r->agreement.share = it->ag.share;
+    r->agreement.entropy = it->ag.entropy;
+    la_result_settle(r);
+}
+
+static item *keep_item(la_auditor *a, const la_row *row, int flagged)
+{
+    la_arena *ar = &a->items_arena;
+    const la_result *r = &row->r;
+    item *it = la_arena_alloc(ar, sizeof *it);
+    memset(it, 0, sizeof *it);
+    it->index = row->index;
+    it->line = r->line;
+    it->file = (int)a->nfiles - 1;
+    for (size_t f = 0; f < a->nfiles; f++)
+        if (a->files[f] == r->file) it->file = (int)f;
+    it->id = la_arena_strndup(ar, r->id, r->id_len);
+    it->id_len = (uint32_t)r->id_len;
+    it->id_is_number = (uint8_t)r->id_is_number;
+    if (r->label_json) {
+        it->label_json = la_arena_strndup(ar, r->label_json, r->label_json_len);
+        it->label_json_len = (uint32_t)r->label_json_len;
+    }
+    it->text = la_arena_strndup(ar, r->text, r->text_len);
+    it->text_len = r->text_len;
+    it->label_class = (uint8_t)r->label_class;
+    it->flagged = (uint8_t)flagged;
+    it->score = (float)r->score;
+    if (r->nfind) {
+        it->nfind = (uint8_t)r->nfind;
+        it->find = la_arena_alloc(ar, r->nfind * sizeof *it->find);
+        memcpy(it->find, r->find, r->nfind * sizeof *it->find);
+    }
+    if (r->nev) {
+        it->nev = (uint8_t)r->nev;
+        it->ev = la_arena_alloc(ar, r->nev * sizeof *it->ev);
+        memcpy(it->ev, r->ev, r->nev * sizeof *it->ev);
+    }
+    if (r->cluster.has_cluster) {
+        it->cl.has = 1;
+        it->cl.id = r->cluster.id;
+        it->cl.of = la_arena_strndup(ar, r->cluster.of, r->cluster.of_len);
+        it->cl.of_len = (uint32_t)r->cluster.of_len;
+        it->cl.of_is_number = (uint8_t)r->cluster.of_is_number;
+        it->cl.of_label = (uint8_t)r->cluster.of_label;
+        it->cl.sim = (float)r->cluster.similarity;
+    }
+    it->ag.n = r->agreement.n;
+    it->ag.majority = (uint8_t)r->agreement.majority;
+    it->ag.share = (float)r->agreement.share;
+    it->ag.entropy = (float)r->agreement.entropy;
+    LA_GROW(a->items, a->items_cap, a->nitems + 1);
+    a->items[a->nitems++] = it;
+    return it;
+}
+
+/* Applies --reasons: drops findings not asked for (their evidence stays
+ * in the array but is no longer referenced). */
+static void filter_reasons(la_auditor *a, la_result *r)
+{
+    if (!a->reason_filter) return;
+    int k = 0;
+    for (int i = 0; i < r->nfind; i++)
+        if (a->reason_keep[r->find[i].code]) r->find[k++] = r->find[i];
+    r->nfind = k;
+}
+
+static int passes(const la_auditor *a, const la_result *r)
+{
+    return r->nfind > 0 && r->score >= a->opt.min_score;
+}
+
+static void remember_top(la_auditor *a, const la_result *r)
+{
+    if (!a->opt.report_path) return;
+    int slot = -1;
+    if (a->ntop < REPORT_TOP) {
+        slot = a->ntop++;
+        a->top[slot] = la_xmalloc(sizeof(la_result));
+    } else {
+        /* replace the lowest-scoring kept row (latest on ties) */
+        for (int i = 0; i < a->ntop; i++)
+            if (slot < 0 || a->top[i]->score < a->top[slot]->score ||
+                (a->top[i]->score == a->top[slot]->score && a->top[i]->line > a->top[slot]->line))
+                slot = i;
+        if (r->score <= a->top[slot]->score) return;
+        free((char *)a->top[slot]->text);
+        free((char *)a->top[slot]->id);
+        free((char *)a->top[slot]->label_json);
+        free((char *)a->top[slot]->cluster.of);
+    }
+    la_result *c = a->top[slot];
+    *c = *r;
+    c->text = la_xstrndup(r->text, r->text_len);
+    c->id = la_xstrndup(r->id, r->id_len);
+    c->label_json = r->label_json ? la_xstrndup(r->label_json, r->label_json_len) : NULL;
+    c->cluster.of = r->cluster.has_cluster ? la_xstrndup(r->cluster.of, r->cluster.of_len) : NULL;
+}
+
+static void deliver(la_auditor *a, const la_result *r)
+{
+    a->st.rows_flagged++;
+    la_summary_flagged(a->sum, r);
+    remember_top(a, r);
+    if (!a->stopped && a->fn && a->fn(r, a->ud)) a->stopped = 1;
+}
+
+/* ---- the consumer (main thread, input order) ---------------------------------- */
+
+static void diagnose(la_auditor *a, const char *file, uint64_t line, const char *fmt, ...)
+    LA_PRINTF(4, 5);
+
+static void diagnose(la_auditor *a, const char *file, uint64_t line, const char *fmt, ...)
+{
+    a->diagnostics++;
+    if (a->opt.max_diagnostics >= 0 && a->diagnostics > (uint64_t)a->opt.max_diagnostics) {
+        if (a->diagnostics == (uint64_t)a->opt.max_diagnostics + 1)
+            fprintf(stderr, "labelaudit: further diagnostics suppressed (see the summary for counts)\n");
+        return;
+    }
+    va_list ap;
+    fprintf(stderr, "labelaudit: %s:%llu: ", file, (unsigned long long)line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void write_reject(la_auditor *a, const char *raw, size_t n)
+{
+    if (!a->rejects) return;
+    if (fwrite(raw, 1, n, a->rejects) != n || fputc('\n', a->rejects) == EOF)
+        a->failed_io = 1;
+}
+
+static void reject_row(la_auditor *a, const la_row *row)
+{
+    a->st.rows_rejected++;
+    la_summary_reject(a->sum, row->status);
+    const char *f = row->r.file;
+    switch (row->status) {
+    case LA_EJSON:
+    case LA_EUTF8:
+    case LA_ENUL:
+    case LA_EDEPTH:
+        diagnose(a, f, row->r.line, "%s at byte %zu%s%s", la_strerror(row->status),
+                 row->err_byte, row->err_detail[0] ? ": " : "", row->err_detail);
+        break;
+    default:
+        diagnose(a, f, row->r.line, "%s%s%s", la_strerror(row->status),
+                 row->err_detail[0] ? ": " : "", row->err_detail);
+    }
+    write_reject(a, row->raw, row->raw_len);
+}
+
+static void consume_row(la_auditor *a, la_row *row)
+{
+    a->st.rows_read++;
+    if (row->status != LA_OK) { reject_row(a, row); return; }
+    a->st.rows_audited++;
+    if (row->annot_error) {
+        la_summary_annot_error(a->sum);
+        diagnose(a, row->r.file, row->r.line, "annotations ignored: %s", row->err_detail);
+    }
+    la_summary_row(a->sum, row);
+    la_dedup_add(a->dedup, row);
+    la_agree_add(a->agree, row);
+    if (a->keep_all) la_learn_add(a->learn, row);
+
+    la_result *r = &row->r;
+    filter_reasons(a, r);
+    la_result_settle(r);
+    int flagged = passes(a, r);
+    if (a->buffer_queue) {
+        if (flagged || a->keep_all) keep_item(a, row, flagged);
+        return;
+    }
+    if (flagged) deliver(a, r);
+}
+
+static void consume_batch(la_auditor *a, batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        consume_row(a, &b->rows[i]);
+        if (b->rows[i].json) cJSON_Delete(b->rows[i].json);
+    }
+    b->n = 0;
+    la_buf_reset(&b->data);
+    la_arena_reset(&b->arena);
+    pthread_mutex_lock(&a->mu);
+    b->state = SLOT_FREE;
+    pthread_mutex_unlock(&a->mu);
+}
+
+/* Waits for the oldest submitted slot and consumes it. Returns 0 when
+ * nothing is in flight. */
+static int consume_next(la_auditor *a)
+{
+    if (a->seq_consume == a->seq_next) return 0;
+    batch *b = NULL;
+    pthread_mutex_lock(&a->mu);
+    for (int i = 0; i < a->nslots; i++)
+        if (a->slots[i].state >= SLOT_FILLED && a->slots[i].seq == a->seq_consume)
+            b = &a->slots[i];
+    if (!b) la_die("pipeline lost batch %llu", (unsigned long long)a->seq_consume);
+    while (b->state != SLOT_DONE) pthread_cond_wait(&a->cv_done, &a->mu);
+    pthread_mutex_unlock(&a->mu);
+    consume_batch(a, b);
+    a->seq_consume++;
+    return 1;
+}
+
+static void submit(la_auditor *a)
+{
+    batch *b = a->filling;
+    if (!b) return;
+    a->filling = NULL;
+    if (b->n == 0) { b->state = SLOT_FREE; return; }
+    b->seq = a->seq_next++;
+    if (a->nthreads <= 1) {
+        analyze_batch(a, &a->self, b);
+        b->state = SLOT_DONE;   /* no other thread exists */
+        consume_next(a);
+        return;
+    }
+    pthread_mutex_lock(&a->mu);
+    b->state = SLOT_FILLED;
+    pthread_cond_signal(&a->cv_work);
+    pthread_mutex_unlock(&a->mu);
+}
+
+static void drain(la_auditor *a)
+{
+    submit(a);
+    while (consume_next(a)) {}
+}
+
+/* A slot to fill for file f: reuses the current one, or takes a free
+ * slot, consuming finished ones until one is free. */
+static batch *filling_slot(la_auditor *a, int f)
+{
+    if (a->filling && a->filling->file == f) return a->filling;
+    if (a->filling) submit(a);
+    for (;;) {
+        batch *b = NULL;
+        pthread_mutex_lock(&a->mu);
+        for (int i = 0; i < a->nslots && !b; i++)
+            if (a->slots[i].state == SLOT_FREE) b = &a->slots[i];
+        if (b) b->state = SLOT_RESERVED;
+        pthread_mutex_unlock(&a->mu);
+        if (b) {
+            b->seq = UINT64_MAX;
+            b->file = f;
+            b->first_index = a->next_index;
+            b->n = 0;
+            a->filling = b;
+            return b;
+        }
+        consume_next(a);
+    }
+}
+
+static void add_line(la_auditor *a, int f, uint64_t lineno, const char *s, size_t n)
+{
+    batch *b = filling_slot(a, f);
+    if (b->n == 0) b->first_index = a->next_index;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        b->off = la_xrealloc(b->off, cap * sizeof *b->off);
+        b->len = la_xrealloc(b->len, cap * sizeof *b->len);
+        b->lineno = la_xrealloc(b->lineno, cap * sizeof *b->lineno);
+        b->cap = cap;
+    }
+    b->off[b->n] = b->data.len;
+    b->len[b->n] = n;
+    b->lineno[b->n] = lineno;
+    la_buf_add(&b->data, s, n);
+    b->n++;
+    a->next_index++;
+    if (b->n >= BATCH_LINES || b->data.len >= BATCH_BYTES) submit(a);
+}
+
+static int file_index(la_auditor *a, const char *name)
+{
+    for (size_t i = 0; i < a->nfiles; i++)
+        if (strcmp(a->files[i], name) == 0 && i + 1 == a->nfiles) return (int)i;
+    LA_GROW(a->files, a->files_cap, a->nfiles + 1);
+    a->files[a->nfiles++] = la_xstrdup(name);
+    return (int)a->nfiles - 1;
+}
+
+/* Handles one complete line (newline removed). first: line 1 of a file. */
+static void take_line(la_auditor *a, int f, uint64_t lineno, const char *s, size_t n)
+{
+    if (lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;
+    if (n && s[n - 1] == '\r') n--;
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
+    if (i == n) { la_summary_blank_line(a->sum); return; }
+    add_line(a, f, lineno, s, n);
+}
+
+/* A line over --max-line-bytes: everything before it is consumed first so
+ * the rejection lands in order; its bytes stream to --rejects as read. */
+static void begin_long_line(la_auditor *a, int f, uint64_t lineno, const char *s, size_t n)
+{
+    drain(a);
+    a->st.rows_read++;
+    a->st.rows_rejected++;
+    a->next_index++;
+    la_summary_reject(a->sum, LA_ETOOLONG);
+    diagnose(a, a->files[f], lineno, "line longer than --max-line-bytes (%zu bytes)",
+             a->opt.max_line_bytes);
+    if (a->rejects && fwrite(s, 1, n, a->rejects) != n) a->failed_io = 1;
+}
+
+int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
+{
+    int f = file_index(a, name);
+    size_t maxl = a->opt.max_line_bytes ? a->opt.max_line_bytes : SIZE_MAX;
+    la_buf line;
+    la_buf_init(&line);
+    char *chunk = la_xmalloc(READ_CHUNK);
+    uint64_t lineno = 0;
+    int skipping = 0;     /* inside an over-long line */
+    int status = LA_OK;
+    size_t got;
+    while (!a->interrupted && !a->stopped && (got = fread(chunk, 1, READ_CHUNK, in)) > 0) {
+        a->st.bytes_read += got;
+        if (a->opt.progress > 0)
+            fprintf(stderr, "\rlabelaudit: %s: %llu lines, %.1f MB read", name,
+                    (unsigned long long)a->next_index, (double)a->st.bytes_read / 1e6);
+        const char *p = chunk, *end = chunk + got;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *stop = nl ? nl : end;
+            size_t n = (size_t)(stop - p);
+            if (skipping) {
+                if (a->rejects && fwrite(p, 1, n, a->rejects) != n) a->failed_io = 1;
+            } else if (line.len + n > maxl) {
+                begin_long_line(a, f, lineno + 1, line.p, line.len);
+                if (a->rejects && fwrite(p, 1, n, a->rejects) != n) a->failed_io = 1;
+                la_buf_reset(&line);
+                skipping = 1;
+            } else if (nl && line.len == 0) {
+                take_line(a, f, ++lineno, p, n);   /* whole line in the chunk */
+                p = nl + 1;
+                continue;
+            } else {
+                la_buf_add(&line, p, n);
+            }
+            if (!nl) break;
+            if (skipping) {
+                if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
+                lineno++;
+                skipping = 0;
+            } else {
+                take_line(a, f, ++lineno, line.p, line.len);
+                la_buf_reset(&line);
+            }
+            p = nl + 1;
+        }
+    }
+    if (ferror(in)) {
+        status = LA_EIO;
+        fprintf(stderr, "labelaudit: %s: read error: %s\n", name, strerror(errno));
+    }
+    if (skipping) {
+        if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
+    } else if (line.len) {
+        take_line(a, f, ++lineno, line.p, line.len);   /* last line, no newline */
+    }
+    submit(a);
+    if (a->opt.progress > 0) fputs("\r\033[K", stderr);
+    la_buf_free(&line);
+    free(chunk);
+    return status;
+}
+
+int la_auditor_feed_line(la_auditor *a, const char *name, uint64_t lineno,
+                         const char *line, size_t len)
+{
+    int f = file_index(a, name);
+    if (a->opt.max_line_bytes && len > a->opt.max_line_bytes) {
+        begin_long_line(a, f, lineno, line, len);
+        if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
+        return LA_ETOOLONG;
+    }
+    take_line(a, f, lineno, line, len);
+    return LA_OK;
+}
+
+void la_auditor_note_unreadable(la_auditor *a, const char *name, int err_no)
+{
+    a->st.files_unreadable++;
+    fprintf(stderr, "labelaudit: %s: cannot open: %s\n", name, strerror(err_no));
+}
+
+void la_auditor_interrupt(la_auditor *a)
+{
+    a->interrupted = 1;
+}
+
+/* ---- end of stream ----------------------------------------------------------------- */
+
+static int cmp_items(const void *x, const void *y)
+{
+    const item *a = *(item *const *)x, *b = *(item *const *)y;
+    if (a->score != b->score) return a->score < b->score ? 1 : -1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* The model verdict joins the heuristic findings: MODEL_DISAGREES with
+ * its evidence, and the row score blends both as
+ *     s = 1 - (1 - h) * (1 - w * m)
+ * (h: best heuristic score, m: model doubt, w: --model-weight), so a row
+ * that both doubt outranks a row that only one doubts. */
+static void apply_model(la_auditor *a, item *it, la_result *r)
+{
+    la_learn_verdict v;
+    if (!la_learn_verdict_of(a->learn, it->index, &v)) return;
+    r->model.has_model = 1;
+    r->model.p_given = v.p_given;
+    r->model.p_suggested = v.p_suggested;
+    if (!v.flagged) return;
+    if (a->reason_filter && !a->reason_keep[LA_R_MODEL_DISAGREES]) return;
+    double h = r->score;
+    double w = a->opt.model_weight;
+    const char *given = la_class_name(r->label_class);
+    const char *sug = la_class_name(v.suggested);
+    la_finding *f = la_result_add_finding(
+        r, LA_R_MODEL_DISAGREES, w * v.score, v.suggested,
+        "a classifier fit on this dataset's own labels, out of fold, gives the label %s "
+        "p=%.2f and %s p=%.2f", given ? given : "?", v.p_given, sug ? sug : "?",
+        v.p_suggested);
+    if (f) {
+        la_text_analyze(&a->self.text, a->lex, a->dict, a->self.cache, r->text, r->text_len);
+        la_learn_explain(a->learn, &a->self.text, r, f, v.suggested);
+    }
+    la_result_settle(r);
+    r->score = 1 - (1 - h) * (1 - w * v.score);
+}
+
+static void finish_items(la_auditor *a)
+{
+    la_result *r = la_xmalloc(sizeof *r);
+    size_t k = 0;
+    for (size_t i = 0; i < a->nitems; i++) {
+        item *it = a->items[i];
+        result_from_item(a, it, r);
+        if (a->keep_all) apply_model(a, it, r);
+        /* a conflict's final suggestion is its cluster's majority */
+        if (it->cl.has) {
+            la_finding *f = la_result_find(r, LA_R_LABEL_CONFLICT);
+            la_class maj = la_dedup_cluster_majority(a->dedup, it->cl.id);
+            if (f && maj != LA_CLASS_UNKNOWN) f->suggested = maj;
+            if (f) {
+                double s = r->score;
+                la_result_settle(r);
+                r->score = s > r->score ? s : r->score;
+            }
+        }
+        if (!passes(a, r)) continue;
+        /* keep the final form for delivery */
+        it->score = (float)r->score;
+        it->nfind = (uint8_t)r->nfind;
+        it->find = la_arena_alloc(&a->items_arena, (size_t)r->nfind * sizeof *it->find);
+        memcpy(it->find, r->find, (size_t)r->nfind * sizeof *it->find);
+        it->nev = (uint8_t)r->nev;
+        it->ev = la_arena_alloc(&a->items_arena, (size_t)r->nev * sizeof *it->ev);
+        memcpy(it->ev, r->ev, (size_t)r->nev * sizeof *it->ev);
+        it->flagged = 1;
+        a->items[k++] = it;
+    }
+    a->nitems = k;
+    if (a->opt.sort || a->opt.top > 0)
+        qsort(a->items, a->nitems, sizeof *a->items, cmp_items);
+    size_t limit = a->nitems;
+    if (a->opt.top > 0 && (size_t)a->opt.top < limit) limit = (size_t)a->opt.top;
+    for (size_t i = 0; i < limit; i++) {
+        item *it = a->items[i];
+        result_from_item(a, it, r);
+        r->score = it->score;
+        if (it->ag.n) r->agreement.n = it->ag.n;
+        deliver(a, r);
+    }
+    free(r);
+}
+
+/* Writes data to path through a temporary file in the same folder and a
+ * rename, so the file is either complete or absent. */
+static int write_atomic(const char *path, const char *data, size_t n,
+                        int (*fn)(FILE *, void *), void *ud)
+{
+    size_t plen = strlen(path);
+    char *tmp = la_xmalloc(plen + 32);
+    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        fprintf(stderr, "labelaudit: %s: %s\n", path, strerror(errno));
+        free(tmp);
+        return LA_EIO;
+    }
+    int ok = 1;
+    if (data && fwrite(data, 1, n, f) != n) ok = 0;
+    if (fn && fn(f, ud) != LA_OK) ok = 0;
+    if (fflush(f) != 0) ok = 0;
+    if (fclose(f) != 0) ok = 0;
+    if (!ok || rename(tmp, path) != 0) {
+        fprintf(stderr, "labelaudit: %s: write failed: %s\n", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return LA_EIO;
+    }
+    free(tmp);
+    return LA_OK;
+}
+
+static int write_annotators(FILE *f, void *ud)
+{
+    return la_agree_write_report((const la_agree *)ud, f);
+}
+
+struct report_args { const cJSON *summary; la_auditor *a; };
+
+static int cmp_top(const void *x, const void *y)
+{
+    const la_result *a = *(la_result *const *)x, *b = *(la_result *const *)y;
+    if (a->score != b->score) return a->score < b->score ? 1 : -1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int write_report(FILE *f, void *ud)
+{
+    struct report_args *ra = ud;
+    qsort(ra->a->top, (size_t)ra->a->ntop, sizeof ra->a->top[0], cmp_top);
+    return la_report_write(f, ra->summary, (const la_result *const *)ra->a->top,
+                           (size_t)ra->a->ntop);
+}
+
+int la_auditor_finish(la_auditor *a)
+{
+    int status = LA_OK;
+    drain(a);
+    la_agree_finish(a->agree);
+    if (a->keep_all) la_learn_finish(a->learn);
+    if (a->buffer_queue) finish_items(a);
+    a->st.seconds = now_seconds(&a->t0);
+
+    if (a->rejects) {
+        if (fflush(a->rejects) != 0 || fclose(a->rejects) != 0) a->failed_io = 1;
+        a->rejects = NULL;
+        if (a->failed_io || rename(a->rejects_tmp, a->opt.rejects_path) != 0) {
+            fprintf(stderr, "labelaudit: %s: write failed: %s\n", a->opt.rejects_path,
+                    strerror(errno));
+            remove(a->rejects_tmp);
+            status = LA_EIO;
+        }
+    }
+    if (a->opt.summary_path || a->opt.report_path) {
+        cJSON *s = la_summary_json(a->sum, &a->st, la_dedup_summary(a->dedup),
+                                   la_agree_summary(a->agree),
+                                   a->keep_all ? la_learn_summary(a->learn) : NULL,
+                                   a->dict ? la_dict_path(a->dict) : NULL, a->nthreads);
+        if (a->opt.summary_path) {
+            char *text = cJSON_Print(s);
+            la_buf b;
+            la_buf_init(&b);
+            la_buf_adds(&b, text);
+            la_buf_addc(&b, '\n');
+            if (write_atomic(a->opt.summary_path, b.p, b.len, NULL, NULL) != LA_OK)
+                status = LA_EIO;
+            la_buf_free(&b);
+            cJSON_free(text);
+        }
+        if (a->opt.report_path) {
+            struct report_args ra = { s, a };
+            if (write_atomic(a->opt.report_path, NULL, 0, write_report, &ra) != LA_OK)
+                status = LA_EIO;
+        }
+        cJSON_Delete(s);
+    }
+    if (a->opt.annotator_report_path &&
+        write_atomic(a->opt.annotator_report_path, NULL, 0, write_annotators, a->agree) != LA_OK)
+        status = LA_EIO;
+    return status;
+}
+
+const la_stats *la_auditor_stats(const la_auditor *a) { return &a->st; }
+
+void la_auditor_print_summary(const la_auditor *a, FILE *out)
+{
+    la_summary_print(a->sum, &a->st, out);
+    if (!a->dict)
+        fprintf(out, "labelaudit: no hunspell dictionary found: dictionary-word checks are off\n");
+}
+
+/* ---- setup ------------------------------------------------------------------------------ */
+
+static void keep_reason(const char *p, size_t n, void *ud)
+{
+    la_auditor *a = ud;
+    int r = la_reason_parse(p, n);
+    if (r >= 0) a->reason_keep[r] = 1;
+    else a->reason_filter = -1;   /* reported by the caller */
+}
+
+static int online_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
+                           char *err, size_t errlen, int *status)
+{
+    la_auditor *a = la_xcalloc(1, sizeof *a);
+    a->opt = *opt;
+    a->fn = fn;
+    a->ud = ud;
+    clock_gettime(CLOCK_MONOTONIC, &a->t0);
+    if (opt->reasons) {
+        a->reason_filter = 1;
+        la_split_commas(opt->reasons, keep_reason, a);
+        if (a->reason_filter < 0) {
+            snprintf(err, errlen, "--reasons: unknown reason code in '%s'", opt->reasons);
+            *status = 2;
+            free(a);
+            return NULL;
+        }
+    }
+    a->lex = la_lexicon_load(opt->lexicons_dir, opt->lexicon_files, err, errlen);
+    if (!a->lex) { *status = 3; free(a); return NULL; }
+    char derr[512];
+    a->dict = la_dict_open(opt->dict, derr, sizeof derr);
+    if (!a->dict && opt->dict) {
+        snprintf(err, errlen, "%s", derr);
+        *status = 3;
+        la_lexicon_free(a->lex);
+        free(a);
+        return NULL;
+    }
+    a->labels = la_labelmap_new(opt);
+    a->sum = la_summary_new(a->lex);
+    a->dedup = la_dedup_new(&a->opt);
+    a->agree = la_agree_new(&a->opt);
+    a->keep_all = opt->learn != LA_OFF;
+    if (a->keep_all) a->learn = la_learn_new(&a->opt);
+    a->buffer_queue = opt->sort || opt->top > 0 || a->keep_all;
+    la_arena_init(&a->items_arena, 1u << 20);
+
+    if (opt->rejects_path) {
+        size_t plen = strlen(opt->rejects_path) + 32;
+        a->rejects_tmp = la_xmalloc(plen);
+        snprintf(a->rejects_tmp, plen, "%s.tmp.%ld", opt->rejects_path, (long)getpid());
+        a->rejects = fopen(a->rejects_tmp, "wb");
+        if (!a->rejects) {
+            snprintf(err, errlen, "%s: %s", opt->rejects_path, strerror(errno));
+            *status = 4;
+            la_auditor_free(a);
+            return NULL;
+        }
+    }
+
+    a->nthreads = opt->threads > 0 ? opt->threads : online_cores();
+    if (a->nthreads > 256) a->nthreads = 256;
+    worker_init(&a->self, a);
+    a->nslots = a->nthreads > 1 ? 2 * a->nthreads + 2 : 1;
+    a->slots = la_xcalloc((size_t)a->nslots, sizeof *a->slots);
+    for (int i = 0; i < a->nslots; i++) {
+        la_buf_init(&a->slots[i].data);
+        la_arena_init(&a->slots[i].arena, 256 * 1024);
+    }
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->cv_work, NULL);
+    pthread_cond_init(&a->cv_done, NULL);
+    if (a->nthreads > 1) {
+        a->workers = la_xcalloc((size_t)a->nthreads, sizeof *a->workers);
+        for (int i = 0; i < a->nthreads; i++) {
+            worker_init(&a->workers[i], a);
+            if (pthread_create(&a->workers[i].th, NULL, worker_main, &a->workers[i]) != 0)
+                la_die("cannot start worker thread");
+        }
+    }
+    return a;
+}
+
+void la_auditor_free(la_auditor *a)
+{
+    if (!a) return;
+    if (a->workers) {
+        pthread_mutex_lock(&a->mu);
+        a->shutdown = 1;
+        pthread_cond_broadcast(&a->cv_work);
+        pthread_mutex_unlock(&a->mu);
+        for (int i = 0; i < a->nthreads; i++) {
+            pthread_join(a->workers[i].th, NULL);
+            worker_fini(&a->workers[i]);
+        }
+        free(a->workers);
+    }
+    if (a->slots) {
+        for (int i = 0; i < a->nslots; i++) {
+            batch *b = &a->slots[i];
+            for (size_t k = 0; k < b->n && b->state == SLOT_DONE; k++)
+                if (b->rows[k].json) cJSON_Delete(b->rows[k].json);
+            la_buf_free(&b->data);
+            free(b->off); free(b->len); free(b->lineno); free(b->rows);
+            la_arena_free(&b->arena);
+        }
+        free(a->slots);
+        worker_fini(&a->self);
+        pthread_mutex_destroy(&a->mu);
+        pthread_cond_destroy(&a->cv_work);
+        pthread_cond_destroy(&a->cv_done);
+    }
+    if (a->rejects) { fclose(a->rejects); remove(a->rejects_tmp); }
+    free(a->rejects_tmp);
+    for (int i = 0; i < a->ntop; i++) {
+        free((char *)a->top[i]->text);
+        free((char *)a->top[i]->id);
+        free((char *)a->top[i]->label_json);
+        free((char *)a->top[i]->cluster.of);
+        free(a->top[i]);
+    }
+    la_dedup_free(a->dedup);
+    la_agree_free(a->agree);
+    la_learn_free(a->learn);
+    la_summary_free(a->sum);
+    la_labelmap_free(a->labels);
+    la_dict_free(a->dict);
+    la_lexicon_free(a->lex);
+    for (size_t i = 0; i < a->nfiles; i++) free(a->files[i]);
+    free(a->files);
+    free(a->items);
+    la_arena_free(&a->items_arena);
+    free(a);
+}

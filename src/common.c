@@ -1,0 +1,372 @@
+/*
+ * common.c - allocation wrappers, byte buffers, the bump arena, hashing and
+ * UTF-8 helpers shared by every module.
+ *
+ * Out-of-memory is handled in exactly one place: la_die() from the x*
+ * wrappers, so callers never check for NULL. la_buf keeps its bytes
+ * NUL-terminated after every append so it can be handed to C APIs. The
+ * arena is a singly linked list of chunks; la_arena_reset keeps the first
+ * chunk so a recycled arena does not touch malloc in steady state.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+#include "la_common.h"
+
+void la_die(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("labelaudit: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    abort();
+}
+
+void *la_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) la_die("out of memory (%zu bytes)", n);
+    return p;
+}
+
+void *la_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) la_die("out of memory (%zu x %zu bytes)", n, size);
+    return p;
+}
+
+void *la_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) la_die("out of memory (%zu bytes)", n);
+    return q;
+}
+
+char *la_xstrdup(const char *s)
+{
+    return la_xstrndup(s, strlen(s));
+}
+
+char *la_xstrndup(const char *s, size_t n)
+{
+    char *p = la_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void la_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return;
+    size_t c = *cap ? *cap : 8;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / elem) la_die("allocation size overflow");
+        c *= 2;
+    }
+    *p = la_xrealloc(*p, c * elem);
+    *cap = c;
+}
+
+/* ---- la_buf ------------------------------------------------------------- */
+
+void la_buf_init(la_buf *b) { b->p = NULL; b->len = b->cap = 0; }
+
+void la_buf_free(la_buf *b)
+{
+    free(b->p);
+    la_buf_init(b);
+}
+
+void la_buf_reset(la_buf *b)
+{
+    b->len = 0;
+    if (b->p) b->p[0] = '\0';
+}
+
+void la_buf_reserve(la_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need < b->len) la_die("buffer size overflow");
+    if (need > b->cap) {
+        size_t c = b->cap ? b->cap : 256;
+        while (c < need) c *= 2;
+        b->p = la_xrealloc(b->p, c);
+        b->cap = c;
+    }
+}
+
+void la_buf_add(la_buf *b, const void *p, size_t n)
+{
+    la_buf_reserve(b, n);
+    if (n) memcpy(b->p + b->len, p, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void la_buf_addc(la_buf *b, char c)
+{
+    la_buf_reserve(b, 1);
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+}
+
+void la_buf_adds(la_buf *b, const char *s) { la_buf_add(b, s, strlen(s)); }
+
+void la_buf_printf(la_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    la_buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void la_buf_add_json_str(la_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    la_buf_reserve(b, n + 2);
+    la_buf_addc(b, '"');
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = u[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            size_t j = i + 1;     /* copy a run of plain ASCII at once */
+            while (j < n && u[j] >= 0x20 && u[j] < 0x80 && u[j] != '"' && u[j] != '\\')
+                j++;
+            la_buf_add(b, s + i, j - i);
+            i = j;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t k = la_utf8_valid_len(u + i, n - i);
+            if (k) la_buf_add(b, s + i, k), i += k;
+            else la_buf_adds(b, "\xEF\xBF\xBD"), i++;
+            continue;
+        }
+        switch (c) {
+        case '"': la_buf_adds(b, "\\\""); break;
+        case '\\': la_buf_adds(b, "\\\\"); break;
+        case '\n': la_buf_adds(b, "\\n"); break;
+        case '\r': la_buf_adds(b, "\\r"); break;
+        case '\t': la_buf_adds(b, "\\t"); break;
+        case '\b': la_buf_adds(b, "\\b"); break;
+        case '\f': la_buf_adds(b, "\\f"); break;
+        default: {
+            char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+            la_buf_add(b, e, 6);
+        }
+        }
+        i++;
+    }
+    la_buf_addc(b, '"');
+}
+
+void la_buf_add_score(la_buf *b, double x)
+{
+    if (!isfinite(x)) x = 0;
+    /* Four decimals are plenty for a priority and keep output stable
+     * across libm versions; trailing zeros are trimmed. */
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%.4f", x);
+    while (n > 1 && tmp[n - 1] == '0') n--;
+    if (n > 1 && tmp[n - 1] == '.') n--;
+    if (n == 2 && tmp[0] == '-' && tmp[1] == '0') { tmp[0] = '0'; n = 1; }
+    la_buf_add(b, tmp, (size_t)n);
+}
+
+/* ---- arena ------------------------------------------------------------------ */
+
+struct la_arena_chunk {
+    la_arena_chunk *next;
+    size_t size, used;
+    max_align_t data[];
+};
+
+void la_arena_init(la_arena *a, size_t chunk_size)
+{
+    a->head = NULL;
+    a->chunk_size = chunk_size ? chunk_size : 64 * 1024;
+}
+
+void *la_arena_alloc(la_arena *a, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    la_arena_chunk *c = a->head;
+    if (!c || c->size - c->used < n) {
+        size_t size = n > a->chunk_size ? n : a->chunk_size;
+        c = la_xmalloc(sizeof *c + size);
+        c->size = size;
+        c->used = 0;
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+char *la_arena_strndup(la_arena *a, const char *s, size_t n)
+{
+    char *p = la_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void la_arena_reset(la_arena *a)
+{
+    la_arena_chunk *c = a->head, *keep = NULL;
+    /* Keep the largest-capacity chunk: a batch that needed it once will
+     * likely need it again. Free the rest. */
+    while (c) {
+        la_arena_chunk *next = c->next;
+        if (!keep || c->size > keep->size) {
+            if (keep) free(keep);
+            keep = c;
+        } else {
+            free(c);
+        }
+        c = next;
+    }
+    if (keep) { keep->used = 0; keep->next = NULL; }
+    a->head = keep;
+}
+
+void la_arena_free(la_arena *a)
+{
+    la_arena_chunk *c = a->head;
+    while (c) {
+        la_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = NULL;
+}
+
+/* ---- hashing ------------------------------------------------------------------ */
+
+/* A simple, fast 64-bit hash: 8 bytes at a time folded through a
+ * multiply-xorshift, finished with la_mix64. Deterministic everywhere
+ * (little-endian loads are assembled byte by byte). */
+uint64_t la_hash64(const void *p, size_t n, uint64_t seed)
+{
+    const unsigned char *s = p;
+    uint64_t h = seed ^ (0x9e3779b97f4a7c15ULL * (n + 1));
+    while (n >= 8) {
+        uint64_t v = (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16 |
+                     (uint64_t)s[3] << 24 | (uint64_t)s[4] << 32 | (uint64_t)s[5] << 40 |
+                     (uint64_t)s[6] << 48 | (uint64_t)s[7] << 56;
+        h ^= la_mix64(v + 0x632be59bd9b4e019ULL);
+        h = (h << 27 | h >> 37) * 0x9e3779b97f4a7c15ULL;
+        s += 8; n -= 8;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) v |= (uint64_t)s[i] << (8 * i);
+    h ^= la_mix64(v ^ 0xd6e8feb86659fd93ULL);
+    return la_mix64(h);
+}
+
+/* ---- UTF-8 ------------------------------------------------------------------- */
+
+size_t la_utf8_valid_len(const unsigned char *s, size_t n)
+{
+    if (n == 0) return 0;
+    unsigned char c = s[0];
+    if (c < 0x80) return 1;
+    if (c < 0xC2) return 0;
+    if (c < 0xE0) return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c < 0xF0) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && s[1] < 0xA0) return 0;            /* overlong */
+        if (c == 0xED && s[1] >= 0xA0) return 0;           /* surrogate */
+        return 3;
+    }
+    if (c < 0xF5) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80) return 0;
+        if (c == 0xF0 && s[1] < 0x90) return 0;            /* overlong */
+        if (c == 0xF4 && s[1] >= 0x90) return 0;           /* > U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
+int la_utf8_check(const char *s, size_t n, size_t *bad)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        if (u[i] < 0x80) { i++; continue; }
+        size_t k = la_utf8_valid_len(u + i, n - i);
+        if (!k) { if (bad) *bad = i; return 0; }
+        i += k;
+    }
+    return 1;
+}
+
+size_t la_utf8_decode(const unsigned char *s, size_t n, int32_t *cp)
+{
+    size_t k = la_utf8_valid_len(s, n);
+    switch (k) {
+    case 1: *cp = s[0]; break;
+    case 2: *cp = (s[0] & 0x1F) << 6 | (s[1] & 0x3F); break;
+    case 3: *cp = (s[0] & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F); break;
+    case 4: *cp = (s[0] & 0x07) << 18 | (s[1] & 0x3F) << 12 | (s[2] & 0x3F) << 6 | (s[3] & 0x3F); break;
+    default: *cp = 0xFFFD; break;
+    }
+    return k;
+}
+
+size_t la_utf8_encode(int32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | cp >> 6);
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | cp >> 12);
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | cp >> 18);
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+int la_split_commas(const char *s, void (*fn)(const char *p, size_t n, void *ud),
+                    void *ud)
+{
+    int count = 0;
+    if (!s) return 0;
+    while (*s) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        const char *p = s;
+        size_t m = n;
+        while (m && (*p == ' ' || *p == '\t')) p++, m--;
+        while (m && (p[m - 1] == ' ' || p[m - 1] == '\t')) m--;
+        if (m) { fn(p, m, ud); count++; }
+        if (!e) break;
+        s = e + 1;
+    }
+    return count;
+}

@@ -1,0 +1,443 @@
+/*
+ * main.c - the labelaudit command line. It parses options into a
+ * la_options, opens the inputs, and drives the embeddable API of
+ * labelaudit.h (it uses nothing else): an auditor fed file by file, a
+ * writer for the queue on stdout, and --explain.
+ *
+ * Exit statuses are named below and documented in the README and the man
+ * page. stdout carries only the queue; everything else goes to stderr.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "labelaudit.h"
+
+enum {
+    EXIT_AUDITED = 0,   /* every line audited */
+    EXIT_REJECTS = 1,   /* finished, but some lines were rejected */
+    EXIT_USAGE = 2,     /* usage error */
+    EXIT_RESOURCE = 3,  /* a lexicon or dictionary could not be loaded */
+    EXIT_IO = 4         /* read or write error */
+};
+
+static la_auditor *running;   /* for the signal handler only */
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (running) la_auditor_interrupt(running);
+}
+
+static const char usage_text[] =
+"Usage: labelaudit [OPTIONS] [FILE...]\n"
+"Audits a labeled text dataset (JSON Lines, files or stdin '-') and writes a\n"
+"review queue of rows whose label is probably wrong, one JSON object per line.\n"
+"\n"
+"Input fields (dotted paths reach nested objects):\n"
+"      --text PATH             text field (default: text)\n"
+"      --label PATH            label field (default: label)\n"
+"      --id PATH               id field (default: id; absent: the line number)\n"
+"      --annotations PATH      per-annotator labels: an array of labels or of\n"
+"                              {annotator, label} objects (default: annotations)\n"
+"      --annotators PATH       parallel array of rater ids (default: annotators)\n"
+"      --annotator-key KEY     rater key in annotation objects (default: annotator)\n"
+"      --annotation-label-key KEY  label key in annotation objects (default: label)\n"
+"      --votes COLS            vote-count columns, e.g. votes.hate,votes.neither\n"
+"      --vote-classes CLASSES  class of each vote column (default: from the names)\n"
+"\n"
+"Labels:\n"
+"      --toxic-values LIST     values meaning toxic (replaces the built-in table)\n"
+"      --clean-values LIST     values meaning non_toxic\n"
+"      --spam-values LIST      values meaning spam\n"
+"      --ham-values LIST       values meaning ham\n"
+"      --task TASK             auto, toxicity or spam (default: auto, per row\n"
+"                              from the class of its label)\n"
+"\n"
+"Lexicons and dictionary:\n"
+"      --lexicons DIR          load every *.tsv in DIR instead of the built-in set\n"
+"      --lexicon FILE          add a lexicon file (repeatable)\n"
+"      --dict PATH             hunspell dictionary base path, without .aff/.dic\n"
+"                              (default: the system en_US; absent: a warning)\n"
+"      --explain               show normalization, tokens and lexicon matches of\n"
+"                              each TEXT argument (or each stdin line)\n"
+"      --json                  with --explain: one JSON object per text\n"
+"\n"
+"Detectors:\n"
+"      --no-evidence-reason    do not emit NO_EVIDENCE (toxic label, no evidence)\n"
+"\n"
+"Duplicates:\n"
+"      --no-near-dups          exact duplicates only (saves time and memory)\n"
+"      --dup-keep LIST         what counts in the duplicate key: any of urls,\n"
+"                              mentions, punct, emoji (default: none of them)\n"
+"      --shingle N             word shingle size (default: 0, automatic)\n"
+"      --minhash N             MinHash values per row (default: 64)\n"
+"      --bands N               LSH bands (default: 16)\n"
+"      --near-threshold X      Jaccard similarity for near duplicates (default: 0.7)\n"
+"\n"
+"Agreement:\n"
+"      --low-agreement X       flag rows whose majority share is below X (default: 0.6)\n"
+"      --ds-iterations N       Dawid-Skene EM iterations at most (default: 50)\n"
+"      --annotator-report FILE per-annotator figures, one JSON line each\n"
+"\n"
+"Classifier (delays the queue to the end of the stream while enabled):\n"
+"      --learn                 always fit the in-dataset classifier\n"
+"      --no-learn              never fit it (the queue streams)\n"
+"                              (default: fit it when every class has --learn-min rows)\n"
+"      --folds N               cross-fitting folds (default: 5)\n"
+"      --learn-min N           labeled rows per class needed in auto mode (default: 50)\n"
+"      --model-weight X        weight of the model in the queue score (default: 0.5)\n"
+"      --seed N                seed for folds and hashing (default: 1)\n"
+"\n"
+"Queue:\n"
+"      --sort                  rank by score, ties in input order (buffers flagged rows)\n"
+"      --top K                 keep the K highest-scoring rows\n"
+"      --min-score S           drop rows scoring below S (default: 0)\n"
+"      --reasons CODES         keep only these reason codes (comma list)\n"
+"      --format FMT            jsonl, csv, label-studio, argilla or prodigy\n"
+"                              (default: jsonl)\n"
+"\n"
+"Reports:\n"
+"      --summary FILE          write the summary JSON\n"
+"      --rejects FILE          write rejected lines byte for byte\n"
+"      --report FILE           write a self-contained HTML report\n"
+"\n"
+"Execution:\n"
+"      --max-line-bytes N      reject longer lines (default: 67108864)\n"
+"  -j, --threads N             worker threads (default: online cores)\n"
+"  -q, --quiet                 no summary on stderr\n"
+"      --progress              progress line on stderr (default: when a terminal)\n"
+"      --no-progress           no progress line\n"
+"  -h, --help                  this help\n"
+"  -V, --version               version and library versions\n"
+"\n"
+"Exit status: 0 all lines audited, 1 some lines rejected, 2 usage error,\n"
+"3 lexicon or dictionary not loaded, 4 read or write error.\n";
+
+enum {
+    OPT_TEXT = 256, OPT_LABEL, OPT_ID, OPT_ANNOTATIONS, OPT_ANNOTATORS,
+    OPT_ANNOTATOR_KEY, OPT_ANNOTATION_LABEL_KEY, OPT_VOTES, OPT_VOTE_CLASSES,
+    OPT_TOXIC, OPT_CLEAN, OPT_SPAM, OPT_HAM, OPT_TASK, OPT_LEXICONS, OPT_LEXICON,
+    OPT_DICT, OPT_EXPLAIN, OPT_JSON, OPT_NO_EVIDENCE, OPT_NO_NEAR, OPT_DUP_KEEP,
+    OPT_SHINGLE, OPT_MINHASH, OPT_BANDS, OPT_NEAR_THRESHOLD, OPT_LOW_AGREEMENT,
+    OPT_DS_ITER, OPT_LEARN, OPT_NO_LEARN, OPT_FOLDS, OPT_LEARN_MIN,
+    OPT_MODEL_WEIGHT, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
+    OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
+    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS
+};
+
+static const struct option long_options[] = {
+    { "text", required_argument, NULL, OPT_TEXT },
+    { "label", required_argument, NULL, OPT_LABEL },
+    { "id", required_argument, NULL, OPT_ID },
+    { "annotations", required_argument, NULL, OPT_ANNOTATIONS },
+    { "annotators", required_argument, NULL, OPT_ANNOTATORS },
+    { "annotator-key", required_argument, NULL, OPT_ANNOTATOR_KEY },
+    { "annotation-label-key", required_argument, NULL, OPT_ANNOTATION_LABEL_KEY },
+    { "votes", required_argument, NULL, OPT_VOTES },
+    { "vote-classes", required_argument, NULL, OPT_VOTE_CLASSES },
+    { "toxic-values", required_argument, NULL, OPT_TOXIC },
+    { "clean-values", required_argument, NULL, OPT_CLEAN },
+    { "spam-values", required_argument, NULL, OPT_SPAM },
+    { "ham-values", required_argument, NULL, OPT_HAM },
+    { "task", required_argument, NULL, OPT_TASK },
+    { "lexicons", required_argument, NULL, OPT_LEXICONS },
+    { "lexicon", required_argument, NULL, OPT_LEXICON },
+    { "dict", required_argument, NULL, OPT_DICT },
+    { "explain", no_argument, NULL, OPT_EXPLAIN },
+    { "json", no_argument, NULL, OPT_JSON },
+    { "no-evidence-reason", no_argument, NULL, OPT_NO_EVIDENCE },
+    { "no-near-dups", no_argument, NULL, OPT_NO_NEAR },
+    { "dup-keep", required_argument, NULL, OPT_DUP_KEEP },
+    { "shingle", required_argument, NULL, OPT_SHINGLE },
+    { "minhash", required_argument, NULL, OPT_MINHASH },
+    { "bands", required_argument, NULL, OPT_BANDS },
+    { "near-threshold", required_argument, NULL, OPT_NEAR_THRESHOLD },
+    { "low-agreement", required_argument, NULL, OPT_LOW_AGREEMENT },
+    { "ds-iterations", required_argument, NULL, OPT_DS_ITER },
+    { "learn", no_argument, NULL, OPT_LEARN },
+    { "no-learn", no_argument, NULL, OPT_NO_LEARN },
+    { "folds", required_argument, NULL, OPT_FOLDS },
+    { "learn-min", required_argument, NULL, OPT_LEARN_MIN },
+    { "model-weight", required_argument, NULL, OPT_MODEL_WEIGHT },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "sort", no_argument, NULL, OPT_SORT },
+    { "top", required_argument, NULL, OPT_TOP },
+    { "min-score", required_argument, NULL, OPT_MIN_SCORE },
+    { "reasons", required_argument, NULL, OPT_REASONS },
+    { "format", required_argument, NULL, OPT_FORMAT },
+    { "summary", required_argument, NULL, OPT_SUMMARY },
+    { "rejects", required_argument, NULL, OPT_REJECTS },
+    { "report", required_argument, NULL, OPT_REPORT },
+    { "annotator-report", required_argument, NULL, OPT_ANNOTATOR_REPORT },
+    { "max-line-bytes", required_argument, NULL, OPT_MAX_LINE },
+    { "threads", required_argument, NULL, 'j' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "progress", no_argument, NULL, OPT_PROGRESS },
+    { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 }
+};
+
+static void usage_error(const char *fmt, const char *arg)
+{
+    fputs("labelaudit: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'labelaudit --help' for more information.\n", stderr);
+    exit(EXIT_USAGE);
+}
+
+static long parse_long(const char *opt, const char *s, long lo, long hi)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: expected an integer from %ld to %ld, got '%%s'", opt, lo, hi);
+        usage_error(msg, s);
+    }
+    return v;
+}
+
+static double parse_double(const char *opt, const char *s, double lo, double hi)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= lo && v <= hi)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: expected a number from %g to %g, got '%%s'", opt, lo, hi);
+        usage_error(msg, s);
+    }
+    return v;
+}
+
+static void parse_dup_keep(la_options *o, const char *s)
+{
+    char *copy = strdup(s), *save = NULL;
+    if (!copy) { fputs("labelaudit: out of memory\n", stderr); abort(); }
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "urls") == 0) o->dup_keep_urls = 1;
+        else if (strcmp(t, "mentions") == 0) o->dup_keep_mentions = 1;
+        else if (strcmp(t, "punct") == 0) o->dup_keep_punct = 1;
+        else if (strcmp(t, "emoji") == 0) o->dup_keep_emoji = 1;
+        else usage_error("--dup-keep: expected urls, mentions, punct or emoji, got '%s'", t);
+    }
+    free(copy);
+}
+
+/* ---- queue output --------------------------------------------------------- */
+
+typedef struct out_ctx {
+    la_writer *w;
+    int failed;     /* 0, or the errno of the failed write */
+} out_ctx;
+
+static int write_row(const la_result *r, void *ud)
+{
+    out_ctx *o = ud;
+    if (la_writer_write(o->w, r) != LA_OK) {
+        o->failed = errno ? errno : EIO;
+        return 1;
+    }
+    return 0;
+}
+
+static int report_write_failure(int err)
+{
+    if (err == EPIPE) return EXIT_IO;    /* the reader went away: quietly */
+    fprintf(stderr, "labelaudit: write error: %s\n", strerror(err));
+    return EXIT_IO;
+}
+
+/* ---- --explain -------------------------------------------------------------------- */
+
+static int run_explain(const la_options *opt, int json, int argc, char **argv)
+{
+    char err[512] = "";
+    int status = 0;
+    la_explainer *e = la_explainer_new(opt, err, sizeof err, &status);
+    if (!e) {
+        fprintf(stderr, "labelaudit: %s\n", err);
+        return status ? status : EXIT_RESOURCE;
+    }
+    int rc = LA_OK;
+    if (argc > 0) {
+        for (int i = 0; i < argc && rc == LA_OK; i++)
+            rc = la_explainer_write(e, argv[i], strlen(argv[i]), json, stdout);
+    } else {
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        while (rc == LA_OK && (n = getline(&line, &cap, stdin)) >= 0) {
+            if (n && line[n - 1] == '\n') n--;
+            if (n && line[n - 1] == '\r') n--;
+            rc = la_explainer_write(e, line, (size_t)n, json, stdout);
+        }
+        free(line);
+    }
+    la_explainer_free(e);
+    if (rc == LA_OK && fflush(stdout) != 0) rc = LA_EIO;
+    if (rc != LA_OK) return report_write_failure(errno ? errno : EIO);
+    return EXIT_AUDITED;
+}
+
+int main(int argc, char **argv)
+{
+    la_options opt;
+    la_options_init(&opt);
+    int explain = 0, json = 0;
+    const char **lexfiles = calloc((size_t)argc + 1, sizeof *lexfiles);
+    int nlexfiles = 0;
+    if (!lexfiles) { fputs("labelaudit: out of memory\n", stderr); abort(); }
+
+    int c;
+    while ((c = getopt_long(argc, argv, "j:qhV", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_TEXT: opt.text_path = optarg; break;
+        case OPT_LABEL: opt.label_path = optarg; break;
+        case OPT_ID: opt.id_path = optarg; break;
+        case OPT_ANNOTATIONS: opt.annotations_path = optarg; break;
+        case OPT_ANNOTATORS: opt.annotators_path = optarg; break;
+        case OPT_ANNOTATOR_KEY: opt.annotator_key = optarg; break;
+        case OPT_ANNOTATION_LABEL_KEY: opt.annotation_label_key = optarg; break;
+        case OPT_VOTES: opt.votes = optarg; break;
+        case OPT_VOTE_CLASSES: opt.vote_classes = optarg; break;
+        case OPT_TOXIC: opt.toxic_values = optarg; break;
+        case OPT_CLEAN: opt.clean_values = optarg; break;
+        case OPT_SPAM: opt.spam_values = optarg; break;
+        case OPT_HAM: opt.ham_values = optarg; break;
+        case OPT_TASK:
+            if (strcmp(optarg, "auto") == 0) opt.task = LA_TASK_AUTO;
+            else if (strcmp(optarg, "toxicity") == 0) opt.task = LA_TASK_TOXICITY;
+            else if (strcmp(optarg, "spam") == 0) opt.task = LA_TASK_SPAM;
+            else usage_error("--task: expected auto, toxicity or spam, got '%s'", optarg);
+            break;
+        case OPT_LEXICONS: opt.lexicons_dir = optarg; break;
+        case OPT_LEXICON: lexfiles[nlexfiles++] = optarg; break;
+        case OPT_DICT: opt.dict = optarg; break;
+        case OPT_EXPLAIN: explain = 1; break;
+        case OPT_JSON: json = 1; break;
+        case OPT_NO_EVIDENCE: opt.no_evidence = 0; break;
+        case OPT_NO_NEAR: opt.near_dups = 0; break;
+        case OPT_DUP_KEEP: parse_dup_keep(&opt, optarg); break;
+        case OPT_SHINGLE: opt.shingle_size = (int)parse_long("--shingle", optarg, 0, 16); break;
+        case OPT_MINHASH: opt.minhash_k = (int)parse_long("--minhash", optarg, 8, 1024); break;
+        case OPT_BANDS: opt.lsh_bands = (int)parse_long("--bands", optarg, 1, 1024); break;
+        case OPT_NEAR_THRESHOLD:
+            opt.near_threshold = parse_double("--near-threshold", optarg, 0.05, 1);
+            break;
+        case OPT_LOW_AGREEMENT:
+            opt.low_agreement = parse_double("--low-agreement", optarg, 0, 1);
+            break;
+        case OPT_DS_ITER: opt.ds_max_iter = (int)parse_long("--ds-iterations", optarg, 0, 100000); break;
+        case OPT_LEARN: opt.learn = LA_ON; break;
+        case OPT_NO_LEARN: opt.learn = LA_OFF; break;
+        case OPT_FOLDS: opt.folds = (int)parse_long("--folds", optarg, 2, 50); break;
+        case OPT_LEARN_MIN:
+            opt.learn_min_per_class = (int)parse_long("--learn-min", optarg, 1, 100000000);
+            break;
+        case OPT_MODEL_WEIGHT:
+            opt.model_weight = parse_double("--model-weight", optarg, 0, 1);
+            break;
+        case OPT_SEED: opt.seed = (uint64_t)parse_long("--seed", optarg, 0, 0x7fffffffL); break;
+        case OPT_SORT: opt.sort = 1; break;
+        case OPT_TOP: opt.top = parse_long("--top", optarg, 1, 0x7fffffffL); break;
+        case OPT_MIN_SCORE: opt.min_score = parse_double("--min-score", optarg, 0, 1); break;
+        case OPT_REASONS: opt.reasons = optarg; break;
+        case OPT_FORMAT: {
+            int f = la_format_parse(optarg);
+            if (f < 0)
+                usage_error("--format: expected jsonl, csv, label-studio, argilla or prodigy, got '%s'", optarg);
+            opt.format = (la_format)f;
+            break;
+        }
+        case OPT_SUMMARY: opt.summary_path = optarg; break;
+        case OPT_REJECTS: opt.rejects_path = optarg; break;
+        case OPT_REPORT: opt.report_path = optarg; break;
+        case OPT_ANNOTATOR_REPORT: opt.annotator_report_path = optarg; break;
+        case OPT_MAX_LINE:
+            opt.max_line_bytes = (size_t)parse_long("--max-line-bytes", optarg, 16, 0x7fffffffL);
+            break;
+        case 'j': opt.threads = (int)parse_long("--threads", optarg, 0, 256); break;
+        case 'q': opt.quiet = 1; break;
+        case OPT_PROGRESS: opt.progress = 1; break;
+        case OPT_NO_PROGRESS: opt.progress = 0; break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+        case 'V':
+            printf("labelaudit %s (utf8proc %s, cJSON %s)\n", LA_VERSION,
+                   la_utf8proc_version(), la_cjson_version());
+            return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+        default:
+            fputs("Try 'labelaudit --help' for more information.\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    opt.lexicon_files = nlexfiles ? lexfiles : NULL;
+    if (json && !explain) usage_error("%s: only with --explain", "--json");
+    if (explain) {
+        int rc = run_explain(&opt, json, argc - optind, argv + optind);
+        free(lexfiles);
+        return rc;
+    }
+    if (opt.progress < 0) opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
+
+    signal(SIGPIPE, SIG_IGN);
+    out_ctx out = { la_writer_new(opt.format, stdout), 0 };
+    char err[512] = "";
+    int status = 0;
+    la_auditor *a = la_auditor_new(&opt, write_row, &out, err, sizeof err, &status);
+    if (!a) {
+        fprintf(stderr, "labelaudit: %s\n", err);
+        la_writer_free(out.w);
+        free(lexfiles);
+        return status ? status : EXIT_RESOURCE;
+    }
+    running = a;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    int read_error = 0;
+    if (optind == argc) {
+        if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
+    }
+    for (int i = optind; i < argc && !out.failed; i++) {
+        if (strcmp(argv[i], "-") == 0) {
+            if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
+            continue;
+        }
+        FILE *f = fopen(argv[i], "rb");
+        if (!f) {
+            la_auditor_note_unreadable(a, argv[i], errno);
+            read_error = 1;
+            continue;
+        }
+        if (la_auditor_feed(a, argv[i], f) != LA_OK) read_error = 1;
+        fclose(f);
+    }
+    int fin = la_auditor_finish(a);
+    if (!out.failed && la_writer_finish(out.w) != LA_OK) out.failed = errno ? errno : EIO;
+    running = NULL;
+
+    int rc = EXIT_AUDITED;
+    const la_stats *st = la_auditor_stats(a);
+    if (st->rows_rejected) rc = EXIT_REJECTS;
+    if (read_error || fin != LA_OK) rc = EXIT_IO;
+    if (out.failed) rc = report_write_failure(out.failed);
+    if (!opt.quiet && !(out.failed == EPIPE)) la_auditor_print_summary(a, stderr);
+    la_auditor_free(a);
+    la_writer_free(out.w);
+    free(lexfiles);
+    return rc;
+}

@@ -1,0 +1,207 @@
+/*
+ * record.c - turns one raw input line into a la_row: validation, JSON
+ * parsing, field paths, the id, the label and its class.
+ *
+ * Runs on worker threads; pure apart from the batch arena it allocates in.
+ * Order of checks (each failure rejects the line with one LA_E* code):
+ *   raw bytes are valid UTF-8 -> JSON parses (cJSON, length-bounded, end
+ *   pointer) with nothing but whitespace after the value -> the value is
+ *   an object -> no escaped U+0000 -> the text field exists and is a
+ *   string -> the label field exists, is not null and is a scalar.
+ * A duplicate key resolves to its LAST occurrence, as most JSON readers
+ * do (pinned by tests/cases/input-duplicate-keys.case). Strings in the
+ * row point into the parsed tree, which the batch frees after the
+ * consumer has used the row.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "la_labels.h"
+#include "la_record.h"
+
+/* Last member named key (n bytes) of obj, or NULL. */
+static cJSON *member(const cJSON *obj, const char *key, size_t n)
+{
+    cJSON *found = NULL;
+    for (cJSON *c = obj->child; c; c = c->next)
+        if (c->string && strlen(c->string) == n && memcmp(c->string, key, n) == 0)
+            found = c;
+    return found;
+}
+
+cJSON *la_record_path(const cJSON *obj, const char *path)
+{
+    const cJSON *cur = obj;
+    if (!path || !*path) return NULL;
+    /* An exact member named like the whole path wins ("a.b" as a key). */
+    cJSON *whole = member(obj, path, strlen(path));
+    if (whole) return whole;
+    const char *p = path;
+    while (cur) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        if (!cJSON_IsObject(cur)) return NULL;
+        cJSON *next = member(cur, p, n);
+        if (!dot) return next;
+        cur = next;
+        p = dot + 1;
+    }
+    return NULL;
+}
+
+/* Offset of an escaped NUL (\u0000) in s, or -1. Backslash runs are
+ * counted so "\\u0000" (a literal backslash) is not mistaken for one. */
+static long escaped_nul(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+        const char *q = p;
+        while (q < end && *q == '\\') q++;
+        size_t run = (size_t)(q - p);
+        if ((run & 1) && end - q >= 5 && q[0] == 'u' && memcmp(q + 1, "0000", 4) == 0)
+            return (long)(q - 1 - s);
+        p = q;
+    }
+    return -1;
+}
+
+/* Maximum bracket depth outside strings; used only to explain a failed
+ * parse. */
+static size_t max_depth(const char *s, size_t n)
+{
+    size_t d = 0, m = 0;
+    int in_str = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\') i++;
+            else if (c == '"') in_str = 0;
+        } else if (c == '"') in_str = 1;
+        else if (c == '{' || c == '[') { if (++d > m) m = d; }
+        else if ((c == '}' || c == ']') && d) d--;
+    }
+    return m;
+}
+
+static const char *type_name(const cJSON *v)
+{
+    if (cJSON_IsNull(v)) return "null";
+    if (cJSON_IsBool(v)) return "a boolean";
+    if (cJSON_IsNumber(v)) return "a number";
+    if (cJSON_IsArray(v)) return "an array";
+    if (cJSON_IsObject(v)) return "an object";
+    return "not a string";
+}
+
+static void set_id(la_row *row, const cJSON *v, la_arena *arena)
+{
+    la_result *r = &row->r;
+    if (v && cJSON_IsString(v) && v->valuestring) {
+        r->id = v->valuestring;
+        r->id_len = strlen(v->valuestring);
+        r->id_is_number = 0;
+        return;
+    }
+    char tmp[40];
+    int n;
+    if (v && cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        if (d == (double)(long long)d && d > -1e15 && d < 1e15)
+            n = snprintf(tmp, sizeof tmp, "%lld", (long long)d);
+        else
+            n = snprintf(tmp, sizeof tmp, "%.17g", d);
+    } else {
+        /* absent, null or not a scalar: the 1-based line number */
+        n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)r->line);
+    }
+    r->id = la_arena_strndup(arena, tmp, (size_t)n);
+    r->id_len = (size_t)n;
+    r->id_is_number = 1;
+}
+
+int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *labels,
+                    la_arena *arena)
+{
+    const char *s = row->raw;
+    size_t n = row->raw_len;
+    size_t bad;
+
+    if (!la_utf8_check(s, n, &bad)) {
+        row->err_byte = bad;
+        return row->status = LA_EUTF8;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(s, n, &end, 0);
+    if (!root) {
+        size_t at = end && end >= s && end <= s + n ? (size_t)(end - s) : 0;
+        row->err_byte = at;
+        if (max_depth(s, n) >= CJSON_NESTING_LIMIT) return row->status = LA_EDEPTH;
+        return row->status = LA_EJSON;
+    }
+    row->json = root;
+    size_t at = (size_t)(end - s);
+    while (at < n && (s[at] == ' ' || s[at] == '\t' || s[at] == '\r')) at++;
+    if (at < n) {
+        row->err_byte = at;
+        snprintf(row->err_detail, sizeof row->err_detail, "unexpected data after the value");
+        return row->status = LA_EJSON;
+    }
+    if (!cJSON_IsObject(root)) {
+        snprintf(row->err_detail, sizeof row->err_detail, "got %s", type_name(root));
+        return row->status = LA_ENOTOBJ;
+    }
+    long nul = escaped_nul(s, n);
+    if (nul >= 0) {
+        row->err_byte = (size_t)nul;
+        return row->status = LA_ENUL;
+    }
+
+    la_result *r = &row->r;
+    set_id(row, la_record_path(root, opt->id_path), arena);
+
+    const cJSON *text = la_record_path(root, opt->text_path);
+    if (!text) {
+        snprintf(row->err_detail, sizeof row->err_detail, "no \"%s\"", opt->text_path);
+        return row->status = LA_ENOTEXT;
+    }
+    if (!cJSON_IsString(text) || !text->valuestring) {
+        snprintf(row->err_detail, sizeof row->err_detail, "\"%s\" is %s",
+                 opt->text_path, type_name(text));
+        return row->status = LA_ETEXTTYPE;
+    }
+    r->text = text->valuestring;
+    r->text_len = strlen(text->valuestring);
+
+    const cJSON *label = la_record_path(root, opt->label_path);
+    if (!label || cJSON_IsNull(label)) {
+        snprintf(row->err_detail, sizeof row->err_detail, "no \"%s\"%s", opt->label_path,
+                 label ? " (null)" : "");
+        return row->status = LA_ENOLABEL;
+    }
+    if (cJSON_IsObject(label) || cJSON_IsArray(label)) {
+        snprintf(row->err_detail, sizeof row->err_detail, "\"%s\" is %s",
+                 opt->label_path, type_name(label));
+        return row->status = LA_ELABELTYPE;
+    }
+    char tmp[256];
+    size_t tl = 0;
+    r->label_class = la_labelmap_json(labels, label, tmp, sizeof tmp, &tl);
+    if (cJSON_IsString(label)) {
+        row->label_str = label->valuestring;
+        row->label_len = strlen(label->valuestring);
+        la_buf b;
+        la_buf_init(&b);
+        la_buf_add_json_str(&b, row->label_str, row->label_len);
+        r->label_json = la_arena_strndup(arena, b.p, b.len);
+        r->label_json_len = b.len;
+        la_buf_free(&b);
+    } else {
+        char *copy = la_arena_strndup(arena, tmp, tl);
+        row->label_str = copy;
+        row->label_len = tl;
+        r->label_json = copy;
+        r->label_json_len = tl;
+    }
+    return row->status = LA_OK;
+}

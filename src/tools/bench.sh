@@ -1,0 +1,48 @@
+#!/bin/sh
+# make bench: throughput and memory of labelaudit against two floors on a
+# generated corpus, all measured in one run with public tools
+# (/usr/bin/time from Debian's "time" package).
+#   BENCH_ROWS   rows in the generated corpus (default 1000000)
+#   BENCH_JOBS   thread count for the parallel run (default: online cores)
+set -eu
+build=${1:-build}
+rows=${BENCH_ROWS:-1000000}
+jobs=${BENCH_JOBS:-$(getconf _NPROCESSORS_ONLN)}
+cc=${CC:-cc}
+dir=$build/bench
+mkdir -p "$dir"
+if [ ! -x /usr/bin/time ]; then
+    echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 1
+fi
+$cc -O2 -o "$dir/gencorpus" src/tools/gencorpus.c
+$cc -O2 -o "$dir/parsefloor" src/tools/parsefloor.c $(pkg-config --cflags --libs libcjson)
+corpus=$dir/corpus-$rows.jsonl
+[ -s "$corpus" ] || "$dir/gencorpus" --rows "$rows" --variety --annotations --seed 42 > "$corpus"
+bytes=$(wc -c < "$corpus")
+la=$build/labelaudit
+echo "corpus: $corpus ($rows rows, $bytes bytes); $(getconf _NPROCESSORS_ONLN) cores"
+printf '%-34s %9s %10s %9s %10s %8s\n' run seconds rows/s MB/s peakRSS_MB ratio
+floor=""
+measure() { # name, command...
+    name=$1; shift
+    /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" > /dev/null 2> "$dir/err.txt" || true
+    set -- $(cat "$dir/time.txt" | tail -1)
+    secs=$1; rss=$2
+    awk -v n="$name" -v s="$secs" -v r="$rows" -v b="$bytes" -v m="$rss" -v f="$floor" 'BEGIN {
+        if (s <= 0) s = 0.001
+        ratio = (f == "") ? "-" : sprintf("%.2f", f / s)
+        printf "%-34s %9.2f %10.0f %9.1f %10.1f %8s\n", n, s, r / s, b / s / 1e6, m / 1024, ratio }'
+    last=$secs
+}
+measure "cat (read floor)" cat "$corpus"
+measure "parse-only floor (cJSON + text)" "$dir/parsefloor" "$corpus"
+floor=$last
+echo "(ratio = parse-only floor seconds / run seconds: 1.00 is parse speed)"
+measure "labelaudit -j1 --no-learn" "$la" -q -j1 --no-learn "$corpus"
+j1=$last
+measure "labelaudit -j1 --no-learn --no-near-dups" "$la" -q -j1 --no-learn --no-near-dups "$corpus"
+measure "labelaudit -j$jobs --no-learn" "$la" -q -j"$jobs" --no-learn "$corpus"
+jn=$last
+measure "labelaudit -j1 (all checks, classifier)" "$la" -q -j1 "$corpus"
+measure "labelaudit -j$jobs (all checks, classifier)" "$la" -q -j"$jobs" "$corpus"
+awk -v a="$j1" -v b="$jn" -v j="$jobs" 'BEGIN { printf "speed-up -j%s over -j1 (no classifier): %.2fx\n", j, a / b }'
