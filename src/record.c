@@ -91,7 +91,8 @@ static const char *type_name(const cJSON *v)
     if (cJSON_IsNumber(v)) return "a number";
     if (cJSON_IsArray(v)) return "an array";
     if (cJSON_IsObject(v)) return "an object";
-    return "not a string";
+    if (cJSON_IsString(v)) return "a string";
+    return "of an unknown type";
 }
 
 static void set_id(la_row *row, const cJSON *v, la_arena *arena)

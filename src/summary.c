@@ -239,7 +239,7 @@ void la_summary_print(const la_summary *s, const la_stats *st, FILE *out)
     }
     if (any) fputc('\n', out);
     if (s->classes[LA_CLASS_UNKNOWN])
-        fprintf(out, "labelaudit: %llu rows have a label value outside the known vocabularies "
-                "(see --toxic-values and friends)\n",
+        fprintf(out, "labelaudit: unknown label values in %llu rows: only label-independent "
+                "checks ran on them (see --toxic-values and friends)\n",
                 (unsigned long long)s->classes[LA_CLASS_UNKNOWN]);
 }
