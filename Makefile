@@ -49,7 +49,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%-replay)
 
-.PHONY: all check unit cases fuzz-replay demo bench eval fuzz install uninstall clean deps
+.PHONY: all check check-only demo bench eval fuzz install uninstall clean deps
 
 all: $(BIN)
 
@@ -92,8 +92,11 @@ check: DEPS_PROFILE = test
 check: deps
 	$(MAKE) --no-print-directory check-only
 
-check-only: $(BIN_BUILT) $(UNIT_BIN) $(FUZZ_REPLAY)
+check-only: $(BIN_BUILT) $(UNIT_BIN) $(FUZZ_REPLAY) $(BUILD)/gencorpus
 	LA_BIN=$(CURDIR)/$(BIN_BUILT) LA_BUILD=$(CURDIR)/$(BUILD) sh tests/run.sh
+
+$(BUILD)/gencorpus: src/tools/gencorpus.c | $(BUILD)
+	$(CC) -O2 -o $@ $<
 
 demo: deps
 	$(MAKE) --no-print-directory $(BIN)

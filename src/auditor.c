@@ -395,11 +395,17 @@ static void remember_top(la_auditor *a, const la_result *r)
     c->cluster.of = r->cluster.has_cluster ? la_xstrndup(r->cluster.of, r->cluster.of_len) : NULL;
 }
 
-static void deliver(la_auditor *a, const la_result *r)
+/* A row that passed the filters: counted in the summary (before --top,
+ * so the summary describes the whole dataset) and kept for the report. */
+static void note_flagged(la_auditor *a, const la_result *r)
 {
     a->st.rows_flagged++;
     la_summary_flagged(a->sum, r);
     remember_top(a, r);
+}
+
+static void deliver(la_auditor *a, const la_result *r)
+{
     if (!a->stopped && a->fn && a->fn(r, a->ud)) a->stopped = 1;
 }
 
@@ -473,7 +479,10 @@ static void consume_row(la_auditor *a, la_row *row)
         if (flagged || a->keep_all) keep_item(a, row, flagged);
         return;
     }
-    if (flagged) deliver(a, r);
+    if (flagged) {
+        note_flagged(a, r);
+        deliver(a, r);
+    }
 }
 
 static void consume_batch(la_auditor *a, batch *b)
@@ -769,6 +778,7 @@ static void finish_items(la_auditor *a)
         memcpy(it->ev, r->ev, (size_t)r->nev * sizeof *it->ev);
         it->flagged = 1;
         a->items[k++] = it;
+        note_flagged(a, r);
     }
     a->nitems = k;
     if (a->opt.sort || a->opt.top > 0)

@@ -6,7 +6,9 @@
 # A case file reads like a transcript:
 #   # why the case exists (comment lines at the top)
 #   --- cmd            a shell command; $LA is the binary, $LEX the test
-#                      lexicons, $CASES this folder, $T a scratch folder
+#                      lexicons, $CASES this folder, $CORPORA the sample
+#                      corpora, $LA_TOOLS the build folder (gencorpus),
+#                      and the command runs in a scratch folder
 #   --- stdin          bytes fed to the command (absent: no input)
 #   --- stdin-printf   the same, through printf '%b' (for \r, \0, no \n)
 #   --- stdout         exact expected stdout (absent: empty)
@@ -23,7 +25,7 @@ LA_BUILD=${LA_BUILD:-$top/build}
 pattern=${1:-}
 export LC_ALL=C TZ=UTC
 export LA="$LA_BIN" LEX="$top/tests/lexicons" CASES="$top/tests/cases" \
-       CORPORA="$top/corpora" TOP="$top"
+       CORPORA="$top/corpora" TOP="$top" LA_TOOLS="$LA_BUILD"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/la-tests.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0 skip=0
