@@ -748,6 +748,26 @@ static void apply_model(la_auditor *a, item *it, la_result *r)
     r->score = 1 - (1 - h) * (1 - w * v.score);
 }
 
+/* Where the annotators' simple majority is weak (LOW_AGREEMENT, no
+ * suggestion), the Dawid-Skene posterior suggests a class, but only when
+ * it is confident: 0.9 keeps ties between equally reliable annotators
+ * without a suggestion (tests/cases/agree-ds-suggest.case). */
+#define DS_SUGGEST_P 0.9
+
+static void suggest_by_ds(la_auditor *a, const item *it, la_result *r)
+{
+    la_finding *f = la_result_find(r, LA_R_LOW_AGREEMENT);
+    if (!f || f->suggested != LA_CLASS_UNKNOWN) return;
+    double p = 0;
+    la_class c = la_agree_ds_class(a->agree, it->index, &p);
+    if (c == LA_CLASS_UNKNOWN || c == r->label_class || p < DS_SUGGEST_P) return;
+    f->suggested = c;
+    size_t n = strlen(f->why);
+    snprintf(f->why + n, sizeof f->why - n, "; the annotator model (Dawid-Skene) favors %s, p=%.2f",
+             la_class_name(c), p);
+    la_result_settle(r);
+}
+
 static void finish_items(la_auditor *a)
 {
     la_result *r = la_xmalloc(sizeof *r);
@@ -767,6 +787,7 @@ static void finish_items(la_auditor *a)
                 r->score = s > r->score ? s : r->score;
             }
         }
+        suggest_by_ds(a, it, r);
         if (!passes(a, r)) continue;
         /* keep the final form for delivery */
         it->score = (float)r->score;
@@ -936,6 +957,11 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
             free(a);
             return NULL;
         }
+    }
+    if (la_agree_check_options(opt, err, errlen) != LA_OK) {
+        *status = 2;
+        free(a);
+        return NULL;
     }
     a->lex = la_lexicon_load(opt->lexicons_dir, opt->lexicon_files, err, errlen);
     if (!a->lex) { *status = 3; free(a); return NULL; }
