@@ -29,6 +29,7 @@ struct la_summary {
     uint64_t labels_other;
     uint64_t reasons[LA_R__COUNT];
     uint64_t suggested[LA_CLASS__COUNT];
+    uint64_t changes[LA_CLASS__COUNT][LA_CLASS__COUNT];   /* [from][to] */
     uint64_t hist[10];
     uint64_t annot_errors, blank_lines;
     uint32_t (*purity)[LA_CLASS__COUNT];
@@ -97,7 +98,10 @@ void la_summary_flagged(la_summary *s, const la_result *r)
         for (int k = 0; k < i; k++) seen |= r->find[k].code == r->find[i].code;
         if (!seen) s->reasons[r->find[i].code]++;
     }
-    if (r->suggested != LA_CLASS_UNKNOWN) s->suggested[r->suggested]++;
+    if (r->suggested != LA_CLASS_UNKNOWN && r->suggested != r->label_class) {
+        s->suggested[r->suggested]++;
+        s->changes[r->label_class][r->suggested]++;
+    }
     int bin = (int)(r->score * 10);
     if (bin > 9) bin = 9;
     if (bin < 0) bin = 0;
@@ -199,6 +203,16 @@ cJSON *la_summary_json(const la_summary *s, const la_stats *st, cJSON *clusters,
     cJSON *sug = cJSON_AddObjectToObject(root, "suggested");
     for (int c = 1; c < LA_CLASS__COUNT; c++)
         if (s->suggested[c]) cJSON_AddItemToObject(sug, la_class_name((la_class)c), num((double)s->suggested[c]));
+    /* label_changes: from class -> to class -> rows, for "after fixes" */
+    cJSON *chg = cJSON_AddObjectToObject(root, "label_changes");
+    for (int f = 0; f < LA_CLASS__COUNT; f++) {
+        cJSON *from = NULL;
+        for (int t = 1; t < LA_CLASS__COUNT; t++) {
+            if (!s->changes[f][t]) continue;
+            if (!from) from = cJSON_AddObjectToObject(chg, f ? la_class_name((la_class)f) : "unknown");
+            cJSON_AddItemToObject(from, la_class_name((la_class)t), num((double)s->changes[f][t]));
+        }
+    }
     cJSON *hist = cJSON_AddArrayToObject(root, "score_histogram");
     for (int i = 0; i < 10; i++) cJSON_AddItemToArray(hist, num((double)s->hist[i]));
 

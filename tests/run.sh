@@ -16,6 +16,9 @@
 #   --- status         expected exit status (absent: 0)
 # Every run pins LC_ALL=C and TZ=UTC. UPDATE=1 rewrites the expectations
 # from the actual results; review them with git diff.
+# LA_WRAP runs the binary under a wrapper (make check-valgrind sets it to
+# valgrind); cases with a "# slow" line are skipped then, and so are the
+# unit tests and fuzz replays, which make check already ran.
 #
 # Usage: LA_BIN=path LA_BUILD=dir sh tests/run.sh [NAME-PATTERN]
 set -u
@@ -24,7 +27,7 @@ LA_BIN=${LA_BIN:-$top/build/labelaudit}
 LA_BUILD=${LA_BUILD:-$top/build}
 pattern=${1:-}
 export LC_ALL=C TZ=UTC
-export LA="$LA_BIN" LEX="$top/tests/lexicons" CASES="$top/tests/cases" \
+export LA="${LA_WRAP:+$LA_WRAP }$LA_BIN" LEX="$top/tests/lexicons" CASES="$top/tests/cases" \
        CORPORA="$top/corpora" TOP="$top" LA_TOOLS="$LA_BUILD"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/la-tests.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -34,7 +37,7 @@ ok()   { pass=$((pass + 1)); echo "ok   $1"; }
 bad()  { fail=$((fail + 1)); echo "FAIL $1"; }
 
 # ---- unit tests and fuzz seed replays -----------------------------------
-for b in "$LA_BUILD"/unit/test_*; do
+[ -n "${LA_WRAP:-}" ] || for b in "$LA_BUILD"/unit/test_*; do
     [ -x "$b" ] || continue
     name=unit/$(basename "$b")
     case "$name" in *"$pattern"*) ;; *) continue ;; esac
@@ -42,7 +45,7 @@ for b in "$LA_BUILD"/unit/test_*; do
         bad "$name"; sed 's/^/    /' "$tmp/out" | head -40
     fi
 done
-for b in "$LA_BUILD"/fuzz/fuzz_*-replay; do
+[ -n "${LA_WRAP:-}" ] || for b in "$LA_BUILD"/fuzz/fuzz_*-replay; do
     [ -x "$b" ] || continue
     h=$(basename "$b" -replay)
     name=fuzz/$h
@@ -50,6 +53,18 @@ for b in "$LA_BUILD"/fuzz/fuzz_*-replay; do
     if "$b" "$top/tests/fuzz/seeds/${h#fuzz_}" > "$tmp/out" 2>&1; then ok "$name"; else
         bad "$name"; sed 's/^/    /' "$tmp/out" | head -20
     fi
+done
+
+# ---- script checks (tests/report/*.sh): 0 pass, 77 skip, else fail ---------
+[ -n "${LA_WRAP:-}" ] || for sc in "$top"/tests/report/*.sh; do
+    [ -f "$sc" ] || continue
+    name=report/$(basename "$sc" .sh)
+    case "$name" in *"$pattern"*) ;; *) continue ;; esac
+    (cd "$top" && LA="$LA_BIN" LA_BUILD="$LA_BUILD" sh "$sc") > "$tmp/out" 2>&1
+    st=$?
+    if [ "$st" = 0 ]; then ok "$name"
+    elif [ "$st" = 77 ]; then skip=$((skip + 1)); echo "skip $name: $(tail -1 "$tmp/out")"
+    else bad "$name"; sed 's/^/    /' "$tmp/out" | tail -20; fi
 done
 
 # ---- golden CLI cases ------------------------------------------------------
@@ -64,6 +79,9 @@ for c in "$top"/tests/cases/*.case; do
     [ -f "$c" ] || continue
     name=$(basename "$c" .case)
     case "$name" in *"$pattern"*) ;; *) continue ;; esac
+    if [ -n "${LA_WRAP:-}" ] && grep -q '^# slow' "$c"; then
+        skip=$((skip + 1)); echo "skip $name (slow under $LA_WRAP)"; continue
+    fi
     d="$tmp/case"; split_case "$c" "$d"
     T="$tmp/scratch"; rm -rf "$T"; mkdir -p "$T"; export T
     if [ -f "$d/stdin-printf" ]; then
