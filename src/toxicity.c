@@ -1,0 +1,883 @@
+/*
+ * toxicity.c - the context-sensitive toxicity label audit.
+ *
+ * A lexicon hit is evidence, never a verdict. For one row this module
+ * reads the analyzed text (tokens and lexicon matches, la_text.h), builds
+ * a small picture of the context around every abusive match, and then
+ * compares that picture with the row's label:
+ *
+ *   PROFANITY_ONLY  labeled toxic, but the only signal is profanity that is
+ *                   positive, self-directed, aimed at an object, or aimed at
+ *                   nobody (or a slur homonym with no attack around it);
+ *   IDENTITY_ONLY   labeled toxic, but the only signal is an identity term
+ *                   that nothing attacks;
+ *   NO_EVIDENCE     labeled toxic with no lexical evidence at all;
+ *   MISSED_TOXICITY labeled non-toxic, but a slur used as an attack, a
+ *                   threat, dehumanization of a group or a targeted insult
+ *                   is present, and it is not negated, quoted to condemn
+ *                   or counter-speech.
+ *
+ * Main data structure: a per-token array of la_kind bits (`tk`, which kinds
+ * of lexicon match cover each token) in the calling thread's scratch
+ * buffer, plus one `assess` record per abusive match (profanity, slur,
+ * insult) holding its target, polarity, negation and counter-speech state.
+ * Context is looked up in windows of tokens that never cross a sentence
+ * boundary (. ! ? ; or a line break); negation scope also stops at clause
+ * punctuation and conjunctions.
+ *
+ * Invariants: the function is pure (it reads the row, its la_text and the
+ * read-only options and lexicon, writes only row->r findings and
+ * row->tox_flags, and uses only the thread's scratch buffer), so it is safe
+ * on any worker thread; scores are in [0,1]; every finding carries evidence
+ * spans for the words it rests on. Grammar words (copulas, modals,
+ * determiners, conjunctions) are closed classes and live here; everything
+ * that is vocabulary lives in lexicons/context.en.tsv.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "la_detect.h"
+#include "la_labels.h"
+
+/* ---- tuning constants ---------------------------------------------------
+ * Each names its rationale and the test that pins it (tests/unit/
+ * test_toxicity.c unless a tests/cases file is named). */
+
+/* Tokens searched on each side of an abusive word for its target. Four
+ * covers "you are such a fucking idiot" (you .. idiot) without reaching
+ * into the next phrase. Pinned by test "insult at you" and "object". */
+#define TARGET_WINDOW 4
+/* Tokens searched on each side for praise or anger words. A little wider
+ * than the target window: "this is so fucking good, love it" puts the
+ * praise five tokens away. Pinned by test "positive profanity". */
+#define POLARITY_WINDOW 6
+/* A negation negates a predicate at most this many tokens later (inside
+ * its clause): "no one deserves to die", "you are not an idiot".
+ * Pinned by tests "negated threat" and "negated insult". */
+#define NEGATION_WINDOW 5
+/* A counter-speech cue ("stop calling people", "it's not ok to say")
+ * covers a slur at most this many tokens later. Pinned by test
+ * "counter-speech". */
+#define COUNTER_WINDOW 6
+/* Threat pattern gaps: first person .. modal .. violence verb .. target.
+ * "i am going to kill you" needs 3 between subject and verb. Pinned by
+ * test "threat pattern". */
+#define THREAT_GAP 3
+/* Dehumanization: subject at most this many tokens before the copula,
+ * predicate at most this many after ("muslims are nothing but vermin").
+ * Pinned by test "dehumanization". */
+#define DEHUM_GAP 4
+
+/* MISSED_TOXICITY scores, strongest evidence first. A threat or a slur
+ * aimed at someone is unambiguous; dehumanization needs a pattern match
+ * and so ranks a little lower; a targeted insult is the weakest claim.
+ * Pinned by test "missed ranking". */
+#define MISS_THREAT        0.90
+#define MISS_SLUR          0.85
+#define MISS_DEHUM         0.80
+#define MISS_INSULT_YOU    0.75
+#define MISS_PROFANE_YOU   0.65
+#define MISS_INSULT_PERSON 0.55
+/* Uncertain slurs (homonyms, reclaimed words) reach MISSED_TOXICITY only
+ * with an attack context, and then at this lower score. Pinned by test
+ * "homonym slur". */
+#define MISS_UNCERTAIN     0.45
+/* Deliberate obfuscation (leet, masks, separators) shows intent to evade
+ * a filter: a small bonus. Pinned by test "obfuscated slur". */
+#define MISS_OBFUSC_BONUS  0.05
+/* Quoted without any reporting cue: maybe a quotation, maybe not; keep the
+ * finding but lower it. Pinned by test "quoted slur". */
+#define MISS_QUOTED_PENALTY 0.25
+
+/* PROFANITY_ONLY: start from a middling score and move it with context.
+ * Positive polarity and self/object targets are the textbook mislabels
+ * ("this is fucking amazing", "I'm such a dumbass", "this fucking
+ * printer"); a person near the word makes the row more likely an attack.
+ * Pinned by tests "positive profanity", "self-directed", "object",
+ * "profanity near you". */
+#define PO_BASE            0.55
+#define PO_POSITIVE        0.30
+#define PO_SELF            0.25
+#define PO_OBJECT          0.20
+#define PO_NO_TARGET       0.10
+#define PO_MILD_ONLY       0.10
+#define PO_YOU_NEAR        0.25
+#define PO_PERSON_NEAR     0.15
+#define PO_NEGATIVE        0.15
+#define PO_SEXUAL_AT       0.25
+#define PO_MANY            0.10
+/* Three or more profanity hits in one short row is a barrage, rarely
+ * innocent. Pinned by test "profanity barrage". */
+#define PO_MANY_COUNT      3
+/* A reclaimed slur ("in-group" use) makes the row uncertain: lower the
+ * score well below the confident cases. Pinned by test "reclaimed". */
+#define PO_RECLAIMED       0.30
+/* A message of at most this many words that is only an insult is said to
+ * whoever it answers ("moron", "dumb bitch"): an insult at the reader.
+ * Pinned by test "bare insult". */
+#define SHORT_MESSAGE_WORDS 3
+/* Below this the row is not reported: the context leans toxic. Pinned by
+ * test "profanity near you". */
+#define PO_MIN             0.35
+/* A slur homonym ("cracker", "coon") with no profanity and no attack
+ * context: probably the innocent sense. Pinned by test "homonym slur". */
+#define PO_HOMONYM         0.50
+
+/* IDENTITY_ONLY: an identity term with nothing attacking it. Lower than a
+ * clear PROFANITY_ONLY because hate can be phrased without lexicon words;
+ * higher with positive polarity ("proud gay man"). Pinned by test
+ * "identity only". */
+#define ID_BASE            0.40
+#define ID_POSITIVE        0.20
+#define ID_NEGATIVE        0.25
+
+/* NO_EVIDENCE: labeled toxic and nothing lexical at all. Low priority:
+ * much abuse is phrased in plain words the lexicons cannot know, so this is
+ * a weak hint that ranks below every evidence-backed finding. Pinned by
+ * test "no evidence". */
+#define NO_EVIDENCE_SCORE  0.20
+
+/* Evidence spans kept per finding, so one row cannot use up the row's
+ * evidence slots. */
+#define MAX_EV_PER_FINDING 8
+
+/* ---- token helpers -------------------------------------------------------- */
+
+enum target {
+    TGT_NONE = 0, TGT_OBJECT, TGT_SELF, TGT_GROUP, TGT_PERSON, TGT_IDENTITY,
+    TGT_YOU
+};
+
+static const char *const target_words[] = {
+    "nothing", "an object or situation", "the speaker", "a group",
+    "a person", "an identity group", "the reader (you)"
+};
+
+typedef struct scan {
+    const la_text *t;
+    const uint32_t *tk;  /* per token: bit (1 << la_kind) for covering matches */
+} scan;
+
+#define KB(k) (1u << (k))
+
+/* The normalized bytes of token i, with a typographic apostrophe folded to
+ * ASCII, copied into buf (NUL-terminated). Returns the length. */
+static size_t tok_word(const la_text *t, size_t i, char *buf, size_t cap)
+{
+    const la_token *k = &t->tok[i];
+    size_t n = 0;
+    for (uint32_t p = k->nstart; p < k->nend && n + 1 < cap; p++) {
+        unsigned char ch = (unsigned char)t->norm[p];
+        if (ch == 0xE2 && p + 2 < k->nend && (unsigned char)t->norm[p + 1] == 0x80 &&
+            ((unsigned char)t->norm[p + 2] == 0x99 || (unsigned char)t->norm[p + 2] == 0x98)) {
+            buf[n++] = '\'';
+            p += 2;
+            continue;
+        }
+        buf[n++] = (char)ch;
+    }
+    buf[n] = 0;
+    return n;
+}
+
+static int word_in(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(w, *list) == 0) return 1;
+    return 0;
+}
+
+static int tok_is(const la_text *t, size_t i, const char *const *list)
+{
+    char buf[32];
+    if (i >= t->ntok || t->tok[i].type != LA_TOK_WORD) return 0;
+    tok_word(t, i, buf, sizeof buf);
+    return word_in(buf, list);
+}
+
+static int ends_with(const char *w, const char *suffix)
+{
+    size_t a = strlen(w), b = strlen(suffix);
+    return a >= b && memcmp(w + a - b, suffix, b) == 0;
+}
+
+/* Closed word classes (grammar, not vocabulary). */
+static const char *const copulas[] = {
+    "is", "are", "r", "be", "am", "was", "were", "being", "been", "iz", "b", NULL
+};
+static const char *const modals[] = {
+    "will", "gonna", "finna", "gon", "gunna", "shall", "wanna", "imma", "ima",
+    "would", "should", "must", NULL
+};
+static const char *const conjunctions[] = {
+    "but", "and", "or", "so", "because", "cause", "cuz", "although", "though",
+    "while", "whereas", "yet", "unless", "if", "when", "then", NULL
+};
+static const char *const demonstratives[] = {
+    "this", "that", "it", "it's", "its", "that's", "thats", "this's", "these",
+    "those", "dis", "dat", NULL
+};
+static const char *const determiners[] = {
+    "a", "an", "the", "this", "that", "these", "those", "such", "dat", "dis",
+    "some", "ya", "yo", "ur", "your", "you", "u", "them", "ol", "lil", NULL
+};
+static const char *const plural_pronouns[] = {
+    "they", "they're", "theyre", "them", "these", "those", "all", NULL
+};
+
+/* Sentence boundary before token i (a hard stop for context windows). */
+static int hard_stop(const la_text *t, size_t i)
+{
+    const la_token *k = &t->tok[i];
+    if (k->flags & LA_TOKF_NEWLINE) return 1;
+    if (k->type != LA_TOK_PUNCT) return 0;
+    char c = t->norm[k->nstart];
+    return c == '.' || c == '!' || c == '?' || c == ';';
+}
+
+/* Clause boundary: a hard stop, a comma or colon, or a conjunction. */
+static int soft_stop(const la_text *t, size_t i)
+{
+    if (hard_stop(t, i)) return 1;
+    const la_token *k = &t->tok[i];
+    if (k->type == LA_TOK_PUNCT) {
+        char c = t->norm[k->nstart];
+        return c == ',' || c == ':';
+    }
+    return tok_is(t, i, conjunctions);
+}
+
+static int sentence_initial(const la_text *t, size_t i)
+{
+    if (i == 0) return 1;
+    if (t->tok[i].flags & LA_TOKF_NEWLINE) return 1;
+    const la_token *p = &t->tok[i - 1];
+    if (p->type == LA_TOK_PUNCT) {
+        char c = t->norm[p->nstart];
+        return c == '.' || c == '!' || c == '?' || c == ':' || c == '"';
+    }
+    return p->type == LA_TOK_MENTION || p->type == LA_TOK_URL;
+}
+
+/* A capitalized word in mid-sentence that no lexicon knows: a name. */
+static int named_person(const scan *s, size_t i)
+{
+    const la_token *k = &s->t->tok[i];
+    if (k->type != LA_TOK_WORD) return 0;
+    if (!(k->flags & LA_TOKF_CAPITAL) || (k->flags & LA_TOKF_ALLCAPS)) return 0;
+    if (s->tk[i]) return 0;
+    return !sentence_initial(s->t, i);
+}
+
+/* The target cue a single token gives, or TGT_NONE. */
+static enum target token_target(const scan *s, size_t i)
+{
+    uint32_t b = s->tk[i];
+    const la_token *k = &s->t->tok[i];
+    if (k->type == LA_TOK_MENTION || (b & KB(LA_KIND_SECOND_PERSON))) return TGT_YOU;
+    if (b & KB(LA_KIND_IDENTITY)) return TGT_IDENTITY;
+    if (b & KB(LA_KIND_FIRST_PERSON)) return TGT_SELF;
+    if (b & (KB(LA_KIND_THIRD_PERSON) | KB(LA_KIND_PERSON))) return TGT_PERSON;
+    if (b & KB(LA_KIND_GROUP)) return TGT_GROUP;
+    if (b & KB(LA_KIND_OBJECT)) return TGT_OBJECT;
+    if (named_person(s, i)) return TGT_PERSON;
+    return TGT_NONE;
+}
+
+/* ---- per-match assessment --------------------------------------------------- */
+
+typedef struct assess {
+    const la_match *m;
+    enum target target;
+    size_t target_tok;    /* token giving the target (valid if target) */
+    int pos, neg;         /* praise / anger words near it */
+    int negated;          /* a negation governs it */
+    int counter;          /* reported, quoted to condemn, counter-speech */
+    int quoted;           /* inside quotation marks, no reporting cue */
+    int uncertain;        /* homonym or reclaimed slur */
+    int obfuscated;       /* seen through leet, masks, separators... */
+    int noun_use;         /* used as a noun ("you idiot", "a bitch") */
+    int person_noun;      /* the word names a person (context lexicon
+                             kind person, category insult_noun) */
+    int modifier;         /* modifies the next word ("fucking cocaine") */
+} assess;
+
+/* Finds the target of the word spanning tokens [a, b). Nearest cue wins;
+ * ties go to the cue before the word (the subject: "you are a X"). A
+ * second-person cue within two tokens always wins ("fuck you", "you X"). */
+static enum target find_target(const scan *s, size_t a, size_t b, size_t *where)
+{
+    const la_text *t = s->t;
+    enum target best = TGT_NONE;
+    int back_open = 1, fwd_open = 1;
+    for (size_t d = 1; d <= TARGET_WINDOW; d++) {
+        if (back_open && d <= a) {
+            size_t i = a - d;
+            if (hard_stop(t, i + 1) || hard_stop(t, i)) back_open = 0;
+            else {
+                enum target g = token_target(s, i);
+                if (g == TGT_YOU && d <= 2) { *where = i; return g; }
+                if (g != TGT_NONE && best == TGT_NONE) { best = g; *where = i; }
+            }
+        }
+        size_t i = b - 1 + d;
+        if (fwd_open && i < t->ntok) {
+            if (hard_stop(t, i)) fwd_open = 0;
+            else {
+                enum target g = token_target(s, i);
+                if (g == TGT_YOU && d <= 2) { *where = i; return g; }
+                if (g != TGT_NONE && best == TGT_NONE) { best = g; *where = i; }
+            }
+        }
+    }
+    if (best != TGT_NONE) return best;
+    /* weakest cue: a demonstrative ("this is fucking amazing", "that
+     * shit") points at a thing or a situation */
+    for (size_t d = 1; d <= TARGET_WINDOW && d <= a; d++) {
+        if (hard_stop(t, a - d + 1) || hard_stop(t, a - d)) break;
+        if (tok_is(t, a - d, demonstratives)) { *where = a - d; return TGT_OBJECT; }
+    }
+    return TGT_NONE;
+}
+
+/* Counts kind-k tokens within w tokens of [a, b), inside the sentence. */
+static int count_near(const scan *s, size_t a, size_t b, la_kind k, size_t w)
+{
+    const la_text *t = s->t;
+    int n = 0;
+    for (size_t i = a; i > 0 && a - i < w; ) {
+        if (hard_stop(t, i)) break;
+        i--;
+        if (s->tk[i] & KB(k)) n++;
+    }
+    for (size_t i = b; i < t->ntok && i - b < w; i++) {
+        if (hard_stop(t, i)) break;
+        if (s->tk[i] & KB(k)) n++;
+    }
+    return n;
+}
+
+/* Is the predicate starting at token a negated? A negation cue earlier in
+ * the same clause and at most NEGATION_WINDOW tokens back. A negation
+ * token that is itself part of the predicate's match does not count. */
+static int negated_at(const scan *s, size_t a)
+{
+    const la_text *t = s->t;
+    for (size_t i = a; i > 0 && a - i < NEGATION_WINDOW; ) {
+        if (soft_stop(t, i) && i != a) break;
+        i--;
+        if (s->tk[i] & KB(LA_KIND_NEGATION)) return 1;
+        if (soft_stop(t, i)) break;
+    }
+    return 0;
+}
+
+/* Is the word at [a, b) reported or condemned? A strong counter-speech
+ * cue (category "counter") before it in the sentence, or a quoting cue
+ * with the word in quotation marks, or a cue anywhere in the row with the
+ * word quoted. */
+static int countered_at(const scan *s, size_t a, size_t b, int *quoted)
+{
+    const la_text *t = s->t;
+    int q = 0;
+    for (size_t i = a; i < b; i++)
+        if (t->tok[i].flags & LA_TOKF_QUOTED) q = 1;
+    int cue_near = 0, cue_any = 0;
+    for (size_t i = 0; i < t->nm; i++) {
+        const la_match *m = &t->m[i];
+        if (m->term->kind != LA_KIND_REPORTING) continue;
+        cue_any = 1;
+        if (m->tok < a && a - (m->tok + m->ntok) < COUNTER_WINDOW) {
+            int blocked = 0;
+            for (size_t j = m->tok + 1; j <= a; j++)
+                if (hard_stop(t, j)) blocked = 1;
+            if (!blocked) {
+                if (strcmp(m->term->category, "counter") == 0) cue_near = 2;
+                else if (!cue_near) cue_near = 1;
+            }
+        }
+    }
+    *quoted = 0;
+    if (cue_near == 2) return 1;
+    if (q && (cue_near || cue_any)) return 1;
+    /* "... is a slur", "X is racist": a counter cue right after the word */
+    for (size_t i = 0; i < t->nm; i++) {
+        const la_match *m = &t->m[i];
+        if (m->term->kind != LA_KIND_REPORTING) continue;
+        if (strcmp(m->term->category, "counter") != 0) continue;
+        if (m->tok >= b && m->tok - b <= 2) return 1;
+    }
+    *quoted = q;
+    return 0;
+}
+
+/* Noun use: "you idiot", "a bitch", "such a dumbass", "ur a clown" - the
+ * word names a person rather than intensifying ("fucking amazing"). */
+static int noun_use_at(const scan *s, size_t a, size_t b)
+{
+    const la_text *t = s->t;
+    int det_before = a > 0 && (tok_is(t, a - 1, determiners) ||
+                               (s->tk[a - 1] & (KB(LA_KIND_SECOND_PERSON) |
+                                                KB(LA_KIND_INTENSIFIER))));
+    /* the word is not followed by another word it could modify */
+    int ends_phrase = b >= t->ntok || t->tok[b].type != LA_TOK_WORD ||
+                      soft_stop(t, b) || (s->tk[b] & (KB(LA_KIND_SECOND_PERSON) |
+                                                      KB(LA_KIND_NEGATION)));
+    return det_before && ends_phrase;
+}
+
+static int match_obfuscated(const la_match *m)
+{
+    return (m->how & (LA_HOW_LEET | LA_HOW_SEPARATOR | LA_HOW_MASK |
+                      LA_HOW_CONFUSABLE | LA_HOW_INVISIBLE)) != 0;
+}
+
+static void assess_match(const scan *s, const la_match *m, assess *o)
+{
+    memset(o, 0, sizeof *o);
+    o->m = m;
+    size_t a = m->tok, b = m->tok + (m->ntok ? m->ntok : 1);
+    o->target = find_target(s, a, b, &o->target_tok);
+    o->pos = count_near(s, a, b, LA_KIND_POSITIVE, POLARITY_WINDOW);
+    o->neg = count_near(s, a, b, LA_KIND_NEGATIVE, POLARITY_WINDOW);
+    o->negated = negated_at(s, a);
+    o->counter = countered_at(s, a, b, &o->quoted);
+    o->uncertain = (m->term->flags & (LA_TF_HOMONYM | LA_TF_RECLAIMED)) != 0;
+    o->obfuscated = match_obfuscated(m);
+    o->noun_use = noun_use_at(s, a, b);
+    o->person_noun = (s->tk[a] & KB(LA_KIND_PERSON)) != 0;
+    o->modifier = b < s->t->ntok && s->t->tok[b].type == LA_TOK_WORD &&
+                  !soft_stop(s->t, b) &&
+                  !(s->tk[b] & (KB(LA_KIND_SECOND_PERSON) | KB(LA_KIND_FIRST_PERSON) |
+                                KB(LA_KIND_THIRD_PERSON)));
+}
+
+/* ---- threats and dehumanization ----------------------------------------------- */
+
+/* Threat pattern: [first person] (will|gonna|'ll|going to|...) [violence
+ * verb] [you / a person / a group] inside one sentence. Returns the verb's
+ * token index + 1, or 0. */
+static size_t threat_pattern(const scan *s, size_t *subj)
+{
+    const la_text *t = s->t;
+    char w[32];
+    for (size_t i = 0; i < t->ntok; i++) {
+        if (!(s->tk[i] & KB(LA_KIND_FIRST_PERSON))) continue;
+        tok_word(t, i, w, sizeof w);
+        int modal = ends_with(w, "'ll") || strcmp(w, "imma") == 0 ||
+                    strcmp(w, "ima") == 0 || strcmp(w, "ill") == 0;
+        size_t j = modal ? i : i + 1;  /* j: the modal's token */
+        for (; j < t->ntok && j <= i + THREAT_GAP && !modal; j++) {
+            if (hard_stop(t, j)) break;
+            if (s->tk[j] & KB(LA_KIND_NEGATION)) break;
+            if (tok_is(t, j, modals)) { modal = 1; break; }
+            tok_word(t, j, w, sizeof w);
+            if (strcmp(w, "going") == 0 || strcmp(w, "bout") == 0 ||
+                strcmp(w, "about") == 0 || strcmp(w, "want") == 0) {
+                if (tok_is(t, j + 1, (const char *const[]){"to", NULL})) { j++; modal = 1; break; }
+            }
+        }
+        if (!modal) continue;
+        for (size_t v = j + 1; v < t->ntok && v <= j + THREAT_GAP; v++) {
+            if (hard_stop(t, v) || (s->tk[v] & KB(LA_KIND_NEGATION))) break;
+            if (!(s->tk[v] & KB(LA_KIND_VIOLENCE))) continue;
+            for (size_t x = v + 1; x < t->ntok && x <= v + THREAT_GAP; x++) {
+                if (hard_stop(t, x)) break;
+                enum target g = token_target(s, x);
+                if (g == TGT_YOU || g == TGT_PERSON || g == TGT_IDENTITY ||
+                    g == TGT_GROUP || (s->tk[x] & KB(LA_KIND_SLUR))) {
+                    *subj = i;
+                    return x + 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* Dehumanization: [identity | group | slur | they | these people] (are|is)
+ * ... [dehumanizing] inside one clause; or the two adjacent ("muslim
+ * vermin"). Returns the index of the dehumanizing match + 1, or 0. */
+static size_t dehum_pattern(const scan *s, size_t *subj)
+{
+    const la_text *t = s->t;
+    for (size_t mi = 0; mi < t->nm; mi++) {
+        const la_match *m = &t->m[mi];
+        if (m->term->kind != LA_KIND_DEHUMANIZING) continue;
+        size_t a = m->tok;
+        if (a > 0 && (s->tk[a - 1] & (KB(LA_KIND_IDENTITY) | KB(LA_KIND_SLUR)))) {
+            *subj = a - 1;
+            return mi + 1;
+        }
+        /* find a copula before it in the clause */
+        for (size_t c = a; c > 0 && a - c < DEHUM_GAP; ) {
+            if (soft_stop(t, c) && c != a) break;
+            c--;
+            char w[32];
+            tok_word(t, c, w, sizeof w);
+            int cop = tok_is(t, c, copulas);
+            int fused = ends_with(w, "'re") || strcmp(w, "theyre") == 0;
+            if (!cop && !fused) continue;
+            size_t from = fused ? c + 1 : c;
+            for (size_t x = from; x > 0 && from - x < DEHUM_GAP; ) {
+                x--;
+                if (hard_stop(t, x + 1)) break;
+                uint32_t bits = s->tk[x];
+                if ((bits & (KB(LA_KIND_IDENTITY) | KB(LA_KIND_GROUP) | KB(LA_KIND_SLUR))) ||
+                    ((bits & KB(LA_KIND_THIRD_PERSON)) && tok_is(t, x, plural_pronouns)) ||
+                    (bits & KB(LA_KIND_SECOND_PERSON))) {
+                    *subj = x;
+                    return mi + 1;
+                }
+            }
+            break;
+        }
+    }
+    return 0;
+}
+
+/* ---- the detector ------------------------------------------------------------- */
+
+static int is_abusive_kind(unsigned k)
+{
+    return k == LA_KIND_PROFANITY || k == LA_KIND_SLUR || k == LA_KIND_INSULT;
+}
+
+static int has_junk_finding(la_row *row)
+{
+    return la_result_find(&row->r, LA_R_SPAM) || la_result_find(&row->r, LA_R_EMPTY_TEXT) ||
+           la_result_find(&row->r, LA_R_GIBBERISH);
+}
+
+static void add_matches_of(la_result *r, la_finding *f, const la_text *t,
+                           unsigned kindmask, int *budget)
+{
+    for (size_t i = 0; i < t->nm && *budget > 0; i++)
+        if (kindmask & KB(t->m[i].term->kind)) {
+            la_result_add_match(r, f, &t->m[i]);
+            (*budget)--;
+        }
+}
+
+static void add_token_ev(la_result *r, la_finding *f, const la_text *t, size_t i,
+                         const char *kind)
+{
+    if (i < t->ntok)
+        la_result_add_evidence(r, f, t->tok[i].start, t->tok[i].end, kind, NULL, NULL, NULL);
+}
+
+static double clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/* Laughter words and emoji are listed as positive but carry no praise:
+ * mockery laughs too. They never count as positive polarity. Pinned by
+ * test "laughing is not praise". */
+static int humor_term(const la_term *term)
+{
+    return term->kind == LA_KIND_POSITIVE && strstr(term->category, "humor") != NULL;
+}
+
+/* Is this profanity term sexual (category written by the core lexicon)? */
+static int sexual_term(const la_term *term)
+{
+    return strstr(term->category, "sex") != NULL;
+}
+
+void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
+{
+    const la_text *t = c->text;
+    la_result *r = &row->r;
+    row->tox_flags = 0;
+    if (!t) return;
+
+    /* per-token kind bits */
+    la_buf_reset(c->scratch);
+    size_t need = (t->ntok + 1) * sizeof(uint32_t) + (t->nm + 1) * sizeof(assess) + 16;
+    la_buf_reserve(c->scratch, need);
+    uint32_t *tk = (uint32_t *)(void *)c->scratch->p;
+    memset(tk, 0, (t->ntok + 1) * sizeof(uint32_t));
+    assess *as = (assess *)(void *)((char *)c->scratch->p +
+                                    (((t->ntok + 1) * sizeof(uint32_t) + 15) & ~(size_t)15));
+    for (size_t i = 0; i < t->nm; i++) {
+        const la_match *m = &t->m[i];
+        size_t n = m->ntok ? m->ntok : 1;
+        for (size_t j = m->tok; j < m->tok + n && j < t->ntok; j++)
+            if (!humor_term(m->term)) tk[j] |= KB(m->term->kind);
+    }
+    scan s = { t, tk };
+
+    /* word tokens in the row: a very short message that is only an insult
+     * is said to the person it answers ("moron", "dumb bitch") */
+    size_t nwords = 0;
+    for (size_t i = 0; i < t->ntok; i++)
+        if (t->tok[i].type == LA_TOK_WORD) nwords++;
+    int short_msg = nwords <= SHORT_MESSAGE_WORDS;
+
+    /* per abusive match */
+    size_t na = 0;
+    int nprof = 0, nslur = 0, ninsult = 0, mild_only = 1, strong_prof = 0;
+    int slur_attack = 0, slur_uncertain_attack = 0, slur_uncertain = 0;
+    int insult_you = 0, insult_person = 0, profane_you = 0, sexual_at = 0;
+    int person_attack = 0, reclaimed = 0;
+    int counter_any = 0, negated_any = 0, quoted_any = 0, obfusc_attack = 0;
+    int neg_total = 0;
+    int tgt_seen[TGT_YOU + 1] = {0};
+    for (size_t i = 0; i < t->nm; i++) {
+        const la_match *m = &t->m[i];
+        unsigned k = m->term->kind;
+        if (k == LA_KIND_NEGATIVE && !negated_at(&s, m->tok)) neg_total++;
+        if (!is_abusive_kind(k)) continue;
+        assess *o = &as[na++];
+        assess_match(&s, m, o);
+        tgt_seen[o->target]++;
+        if (o->counter) counter_any = 1;
+        if (o->negated) negated_any = 1;
+        if (o->quoted) quoted_any = 1;
+        int gated = o->counter || o->negated;
+        int at_you = o->target == TGT_YOU;
+        int at_person = o->target == TGT_PERSON || o->target == TGT_IDENTITY;
+        if (k == LA_KIND_PROFANITY) {
+            nprof++;
+            if (m->term->severity > LA_SEV_MILD) mild_only = 0;
+            if (m->term->severity >= LA_SEV_STRONG) strong_prof = 1;
+            /* "you shit", "ur a bitch" (noun use) or "fuck you" (the
+             * pronoun right after a moderate or strong word) */
+            if (!gated && at_you && o->pos == 0 &&
+                (o->noun_use || (o->target_tok == m->tok + (m->ntok ? m->ntok : 1) &&
+                                 m->term->severity >= LA_SEV_MODERATE))) {
+                profane_you = 1;
+                if (o->obfuscated) obfusc_attack = 1;
+            }
+            if (o->person_noun && !gated) {
+                /* "you bitch" is covered above; a bare "bitch!" answers
+                 * someone; "that bitch", "he is a prick" name a person */
+                if (o->target == TGT_NONE && short_msg) profane_you = 1;
+                else if (at_person || (m->tok > 0 && tok_is(t, m->tok - 1, demonstratives)))
+                    person_attack = 1;
+            }
+            if (at_person && o->noun_use && o->person_noun && !gated && o->pos == 0)
+                insult_person = 1;
+            /* sexual words about you or me, not as an intensifier ("fuck
+             * me", "lick my ass"; not "fucking cocaine"): harassment */
+            if (sexual_term(m->term) && !o->modifier &&
+                (at_you || o->target == TGT_SELF || short_msg))
+                sexual_at = 1;
+        } else if (k == LA_KIND_SLUR) {
+            nslur++;
+            mild_only = 0;
+            if (o->uncertain) {
+                slur_uncertain = 1;
+                if (m->term->flags & LA_TF_RECLAIMED) reclaimed = 1;
+                /* an uncertain slur attacks only with an attack context */
+                if (!gated && o->pos == 0 && (at_you || o->neg > 0) && o->noun_use)
+                    slur_uncertain_attack = 1;
+            } else if (!o->counter && o->target != TGT_OBJECT && o->target != TGT_SELF) {
+                /* aimed at a thing ("my phone is acting X") or used of
+                 * oneself, the word insults no one present */
+                /* a negated slur is still a slur ("you're not a X, you're
+                 * a Y" is rare next to "not even a X"): only counter-speech
+                 * and quotation clear it */
+                slur_attack = 1;
+                if (o->obfuscated) obfusc_attack = 1;
+            }
+        } else { /* insult */
+            ninsult++;
+            mild_only = 0;
+            if (!gated && o->pos == 0) {
+                if (at_you || (o->target == TGT_NONE && short_msg)) {
+                    insult_you = 1;
+                    if (o->obfuscated) obfusc_attack = 1;
+                }
+                else if (at_person) insult_person = 1;
+            }
+        }
+    }
+
+    /* threats: lexicon phrases and the first-person pattern */
+    int threat = 0;
+    for (size_t i = 0; i < t->nm; i++) {
+        const la_match *m = &t->m[i];
+        if (m->term->kind != LA_KIND_THREAT) continue;
+        int q = 0;
+        if (countered_at(&s, m->tok, m->tok + m->ntok, &q)) { counter_any = 1; continue; }
+        if (!(m->term->flags & LA_TF_ATTACK)) {
+            /* curses ("go to hell") are insults aimed at the reader */
+            if (!negated_at(&s, m->tok)) insult_you = 1;
+            continue;
+        }
+        if (negated_at(&s, m->tok)) { negated_any = 1; continue; }
+        threat = 1;
+        if (match_obfuscated(m)) obfusc_attack = 1;
+    }
+    size_t tp_subj = 0, tp_end = threat_pattern(&s, &tp_subj);
+    if (tp_end) threat = 1;
+
+    size_t dh_subj = 0, dh = dehum_pattern(&s, &dh_subj);
+    int dehum = 0;
+    if (dh) {
+        const la_match *m = &t->m[dh - 1];
+        int q = 0;
+        if (negated_at(&s, m->tok)) negated_any = 1;
+        else if (countered_at(&s, m->tok, m->tok + m->ntok, &q)) counter_any = 1;
+        else dehum = 1;
+    }
+
+    /* identity terms and whether anything attacks them */
+    int nident = 0, ident_attacked = 0, ident_pos = 0;
+    for (size_t i = 0; i < t->nm; i++) {
+        const la_match *m = &t->m[i];
+        if (m->term->kind != LA_KIND_IDENTITY) continue;
+        nident++;
+        size_t a = m->tok, b = m->tok + (m->ntok ? m->ntok : 1);
+        int neg = 0;
+        for (size_t j = 0; j < t->nm; j++) {
+            const la_match *n = &t->m[j];
+            if (n->term->kind != LA_KIND_NEGATIVE) continue;
+            size_t d = n->tok > a ? n->tok - a : a - n->tok;
+            if (d <= TARGET_WINDOW && !negated_at(&s, n->tok < a ? n->tok : a)) {
+                int blocked = 0;
+                size_t lo = n->tok < a ? n->tok : a, hi = n->tok < a ? a : n->tok;
+                for (size_t x = lo + 1; x <= hi; x++) if (hard_stop(t, x)) blocked = 1;
+                if (!blocked) neg = 1;
+            }
+        }
+        if (neg) ident_attacked = 1;
+        if (count_near(&s, a, b, LA_KIND_POSITIVE, POLARITY_WINDOW)) ident_pos = 1;
+    }
+    for (size_t i = 0; i < na; i++)
+        if (as[i].target == TGT_IDENTITY && !as[i].counter && !as[i].negated && as[i].pos == 0)
+            ident_attacked = 1;
+    if (slur_attack || dehum || threat) ident_attacked = ident_attacked || nident > 0;
+
+    int attack = slur_attack || threat || dehum || insult_you || profane_you;
+    int targeted = insult_you || profane_you || insult_person;
+
+    /* flags for the classifier */
+    if (nprof) row->tox_flags |= LA_ROWF_PROFANITY;
+    if (nslur) row->tox_flags |= LA_ROWF_SLUR;
+    if (threat) row->tox_flags |= LA_ROWF_THREAT;
+    if (targeted) row->tox_flags |= LA_ROWF_INSULT_AT;
+    if (dehum) row->tox_flags |= LA_ROWF_DEHUMAN;
+    if (nident) row->tox_flags |= LA_ROWF_IDENTITY;
+    if (counter_any || negated_any) row->tox_flags |= LA_ROWF_COUNTER;
+
+    la_task task = la_row_task(c->opt, r->label_class);
+    if (task != LA_TASK_TOXICITY) return;
+
+    int budget;
+    if (r->label_class == LA_CLASS_NON_TOXIC) {
+        /* ---- MISSED_TOXICITY ---- */
+        double sc = 0;
+        const char *what = NULL;
+        if (threat) { sc = MISS_THREAT; what = "a threat or violent wish"; }
+        else if (slur_attack) { sc = MISS_SLUR; what = "a slur"; }
+        else if (dehum) { sc = MISS_DEHUM; what = "a group described in dehumanizing terms"; }
+        else if (insult_you) { sc = MISS_INSULT_YOU; what = "an insult aimed at the reader"; }
+        else if (profane_you) { sc = MISS_PROFANE_YOU; what = "profanity aimed at the reader"; }
+        else if (insult_person) { sc = MISS_INSULT_PERSON; what = "an insult aimed at a person"; }
+        else if (slur_uncertain_attack) { sc = MISS_UNCERTAIN; what = "a word that is often a slur, in an attacking context"; }
+        if (!what) return;
+        if (obfusc_attack) sc += MISS_OBFUSC_BONUS;
+        if (quoted_any && !threat) sc -= MISS_QUOTED_PENALTY;
+        la_finding *f = la_result_add_finding(r, LA_R_MISSED_TOXICITY, clamp01(sc),
+            LA_CLASS_TOXIC, "labeled non_toxic, but the text contains %s%s%s", what,
+            obfusc_attack ? " (obfuscated)" : "",
+            quoted_any ? "; it is quoted, so check whether it is reported speech" : "");
+        if (!f) return;
+        budget = MAX_EV_PER_FINDING;
+        add_matches_of(r, f, t, KB(LA_KIND_THREAT), &budget);
+        if (tp_end) {
+            add_token_ev(r, f, t, tp_subj, "threat");
+            add_token_ev(r, f, t, tp_end - 1, "target");
+            budget -= 2;
+        }
+        if (dh) {
+            add_token_ev(r, f, t, dh_subj, "target");
+            la_result_add_match(r, f, &t->m[dh - 1]);
+            budget -= 2;
+        }
+        for (size_t i = 0; i < na && budget > 0; i++) {
+            const assess *o = &as[i];
+            if (o->counter || (o->negated && o->m->term->kind != LA_KIND_SLUR)) continue;
+            if (o->m->term->kind == LA_KIND_PROFANITY && o->target != TGT_YOU &&
+                !(o->noun_use && o->target == TGT_PERSON)) continue;
+            la_result_add_match(r, f, o->m);
+            budget--;
+            if (o->target >= TGT_PERSON && budget > 0) {
+                add_token_ev(r, f, t, o->target_tok, "target");
+                budget--;
+            }
+        }
+        return;
+    }
+    if (r->label_class != LA_CLASS_TOXIC) return;
+
+    /* ---- PROFANITY_ONLY ---- */
+    int evidence = nprof || nslur || ninsult || threat || dehum || neg_total;
+    if ((nprof || ninsult || slur_uncertain) && !attack && !insult_person && !person_attack) {
+        double sc = (nprof || ninsult) ? PO_BASE : PO_HOMONYM;
+        const char *why = "profanity with no target";
+        int self = tgt_seen[TGT_SELF], obj = tgt_seen[TGT_OBJECT];
+        int you = tgt_seen[TGT_YOU], person = tgt_seen[TGT_PERSON] + tgt_seen[TGT_IDENTITY];
+        int pos_near = 0, neg_near = 0;
+        for (size_t i = 0; i < na; i++) { pos_near += as[i].pos; neg_near += as[i].neg; }
+        if (sexual_at) { sc -= PO_SEXUAL_AT; }
+        else if (pos_near) { sc += PO_POSITIVE; why = "profanity used with praise or excitement"; }
+        else if (self && !you && !person) { sc += PO_SELF; why = "profanity aimed at the speaker themself"; }
+        else if (obj && !you && !person) { sc += PO_OBJECT; why = "profanity aimed at an object or situation"; }
+        else if (!you && !person && !self && !obj) { sc += PO_NO_TARGET; }
+        if (mild_only) sc += PO_MILD_ONLY;
+        if (you && !pos_near) sc -= PO_YOU_NEAR;
+        if (person && !pos_near) sc -= PO_PERSON_NEAR;
+        if (neg_near || neg_total) sc -= PO_NEGATIVE;
+        if (nprof >= PO_MANY_COUNT) sc -= PO_MANY;
+        if (!nprof && !ninsult) why = "a word that is a slur only in another sense, with no attack around it";
+        else if (slur_uncertain) sc -= PO_MANY;
+        /* reclaimed words: in-group use is common but so is abuse; never
+         * a confident verdict either way */
+        if (reclaimed) sc -= PO_RECLAIMED;
+        sc = clamp01(sc);
+        if (sc >= PO_MIN) {
+            la_finding *f = la_result_add_finding(r, LA_R_PROFANITY_ONLY, sc,
+                LA_CLASS_NON_TOXIC, "labeled toxic, but the only signal is %s%s", why,
+                strong_prof ? "" : " (no strong profanity)");
+            if (f) {
+                budget = MAX_EV_PER_FINDING;
+                add_matches_of(r, f, t, KB(LA_KIND_PROFANITY) | KB(LA_KIND_SLUR) |
+                               KB(LA_KIND_INSULT), &budget);
+                add_matches_of(r, f, t, KB(LA_KIND_POSITIVE), &budget);
+                for (size_t i = 0; i < na && budget > 0; i++)
+                    if (as[i].target == TGT_SELF || as[i].target == TGT_OBJECT) {
+                        add_token_ev(r, f, t, as[i].target_tok, "target");
+                        budget--;
+                    }
+            }
+        }
+    }
+
+    /* ---- IDENTITY_ONLY ---- */
+    if (nident && !ident_attacked && !attack && !nslur && !insult_person &&
+        !(ninsult && !negated_any && !counter_any)) {
+        double sc = ID_BASE;
+        if (ident_pos) sc += ID_POSITIVE;
+        if (neg_total) sc -= ID_NEGATIVE;
+        la_finding *f = la_result_add_finding(r, LA_R_IDENTITY_ONLY, clamp01(sc),
+            LA_CLASS_NON_TOXIC, "labeled toxic, but the only signal is an identity term%s, and nothing attacks it",
+            ident_pos ? " used positively" : "");
+        if (f) {
+            budget = MAX_EV_PER_FINDING;
+            add_matches_of(r, f, t, KB(LA_KIND_IDENTITY) | KB(LA_KIND_POSITIVE), &budget);
+        }
+        return;
+    }
+
+    /* ---- NO_EVIDENCE ---- */
+    if (!evidence && !nident && c->opt && c->opt->no_evidence && !has_junk_finding(row)) {
+        la_result_add_finding(r, LA_R_NO_EVIDENCE, NO_EVIDENCE_SCORE, LA_CLASS_UNKNOWN,
+            "labeled toxic, but no profanity, slur, insult, threat or hostile word was found");
+    }
+    (void)target_words;
+    (void)counter_any;
+}
