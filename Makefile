@@ -49,7 +49,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%-replay)
 
-.PHONY: all check check-only demo bench eval fuzz install uninstall clean deps
+.PHONY: all check check-only check-valgrind demo bench eval fuzz install uninstall clean deps
 
 all: $(BIN)
 
@@ -94,6 +94,12 @@ check: deps
 
 check-only: $(BIN_BUILT) $(UNIT_BIN) $(FUZZ_REPLAY) $(BUILD)/gencorpus
 	LA_BIN=$(CURDIR)/$(BIN_BUILT) LA_BUILD=$(CURDIR)/$(BUILD) sh tests/run.sh
+
+# The golden cases again, every run of the binary under valgrind; any
+# memory error or leak changes the exit status and fails the case.
+check-valgrind: $(BIN_BUILT) $(BUILD)/gencorpus
+	LA_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	  LA_BIN=$(CURDIR)/$(BIN_BUILT) LA_BUILD=$(CURDIR)/$(BUILD) sh tests/run.sh
 
 $(BUILD)/gencorpus: src/tools/gencorpus.c | $(BUILD)
 	$(CC) -O2 -o $@ $<

@@ -397,6 +397,8 @@ int main(int argc, char **argv)
     la_auditor *a = la_auditor_new(&opt, write_row, &out, err, sizeof err, &status);
     if (!a) {
         fprintf(stderr, "labelaudit: %s\n", err);
+        if (status == EXIT_USAGE)
+            fputs("Try 'labelaudit --help' for more information.\n", stderr);
         la_writer_free(out.w);
         free(lexfiles);
         return status ? status : EXIT_RESOURCE;
