@@ -2,6 +2,11 @@
  * la_learn.h - the in-dataset classifier: hashed features, a linear model
  * fit by K-fold cross-fitting on the dataset's own labels, out-of-fold
  * probabilities and confident-learning flags (MODEL_DISAGREES).
+ *
+ * Memory: the stage keeps, per labeled row, its packed features (4 bytes
+ * each, at most LA_LEARN_MAX_FEAT) and 17 bytes of bookkeeping: at most
+ * 273 bytes, 230 to 270 for short social-media texts; plus a 4 MiB table
+ * while reading and K + 2 tables of 4 MiB while training.
  */
 #ifndef LA_LEARN_H
 #define LA_LEARN_H
@@ -10,33 +15,51 @@
 
 struct cJSON;
 
+/* Feature ids live in a 2^LA_LEARN_BITS space; a row has at most
+ * LA_LEARN_MAX_FEAT distinct ids. */
+#define LA_LEARN_BITS 20
+#define LA_LEARN_MAX_FEAT 64
+
 typedef struct la_learn la_learn;
 
-/* Worker: fills row->feat/featval/nfeat from the analyzed text and the
- * detector flags (arrays in c->arena). */
+/* Worker, pure and thread-safe: fills row->feat/featval/nfeat (arrays in
+ * c->arena; ids < 2^LA_LEARN_BITS, distinct; values > 0 with unit L2 norm)
+ * from c->text and row->tox_flags, so the toxicity detector must run
+ * first. Leaves nfeat 0 when c->opt->learn is LA_OFF. */
 void la_learn_features(const la_detect_ctx *c, la_row *row);
 
+/* A stage configured by opt->learn, folds, learn_min_per_class, threads
+ * and seed (opt is not kept). */
 la_learn *la_learn_new(const la_options *opt);
-/* Consumer, input order: keeps the row's features and label class. */
+/* Consumer, input order (row->index increasing): keeps the row's features
+ * and label class. Rows with an unknown class are not kept. */
 void la_learn_add(la_learn *l, const la_row *row);
-/* After the stream: trains when enabled (or auto and enough rows per
- * class). Returns 1 when a model was trained, 0 when skipped. */
+/* After the stream: trains when enabled (LA_ON, or LA_AUTO with at least
+ * learn_min_per_class labeled rows in each class of the dominant task),
+ * scores every row out of fold and runs confident learning. Returns 1 when
+ * a model was trained, 0 when skipped (la_learn_summary says why). */
 int la_learn_finish(la_learn *l);
 
 typedef struct la_learn_verdict {
     int flagged;            /* confident learning says the label is wrong */
     double p_given;         /* out-of-fold probability of the given class */
     double p_suggested;     /* ... of the suggested class */
-    la_class suggested;
-    double score;           /* model doubt in [0,1] */
+    la_class suggested;     /* the other class when flagged, else the
+                               model's most probable class */
+    double score;           /* model doubt in [0,1]: 1 - p_given */
 } la_learn_verdict;
 
-/* After finish: the verdict for row index; 0 when the row was not modeled. */
+/* After finish: the verdict for row index; returns 0 (and zeroes v) when
+ * the row was not modeled: no model, unknown class, or the other task. */
 int la_learn_verdict_of(const la_learn *l, uint64_t index, la_learn_verdict *v);
-/* Adds to f evidence spans for the tokens of t whose features pushed the
- * model most toward the suggested class. */
+/* Adds to f up to 3 evidence spans (kind "model_feature") for the tokens of
+ * t whose unigram weights, averaged over the fold models, push most toward
+ * `toward`. Does nothing without a trained model. */
 void la_learn_explain(const la_learn *l, const la_text *t, la_result *r,
                       la_finding *f, la_class toward);
+/* A new cJSON object (caller frees): trained, why_not, task, rows, folds,
+ * classes, thresholds, confident_joint and noise ({given: {true: x}}),
+ * flagged, seconds, bytes_per_row, max_features. */
 struct cJSON *la_learn_summary(const la_learn *l);
 void la_learn_free(la_learn *l);
 
