@@ -235,6 +235,16 @@ static void test_extra_lexicon(void)
     unlink(path);
 }
 
+/* A hyphenated word is matched part by part when the whole form is not
+ * a term; the span is the part's. */
+static void test_hyphen_parts(void)
+{
+    HAS_SPAN("what a mother-fucker", "fucker", NULL, "fucker");
+    HAS_SPAN("you bitch-ass clown", "bitch", "exact", "bitch");
+    CLEAN("a well-known self-assessment");
+    CLEAN("the cock-a-doodle-doo of dawn");
+}
+
 int main(void)
 {
     char err[256];
@@ -252,6 +262,7 @@ int main(void)
     test_japanese();
     test_dictionary_refusal();
     test_extra_lexicon();
+    test_hyphen_parts();
     char how[64];
     la_how_string(0, how, sizeof how);
     CHECK_STR(how, "exact");
