@@ -35,6 +35,7 @@ typedef struct la_row {
     size_t err_byte;       /* offending byte offset for JSON/UTF-8 errors */
     char err_detail[96];   /* extra words for the diagnostic, may be "" */
     uint64_t index;        /* 0-based index among all rows read (all files) */
+    uint64_t file_off;     /* byte offset of the raw line in its file */
     const char *raw; size_t raw_len;   /* the raw line, without newline */
     struct cJSON *json;    /* parsed object (owned by the batch) */
     const char *label_str; size_t label_len; /* label as text, for counts */

@@ -27,11 +27,13 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,6 +49,10 @@
 #define BATCH_LINES 1024
 #define BATCH_BYTES (1u << 20)
 #define READ_CHUNK (1u << 20)
+/* How long a read waits for a silent pipe before looking at the interrupt
+ * flag again: the latency of SIGINT/SIGTERM on a stalled producer
+ * (tests/cases/rel-sigterm-summary.case). */
+#define POLL_MS 100
 #define REPORT_TOP 100
 
 enum { SLOT_FREE = 0, SLOT_RESERVED, SLOT_FILLED, SLOT_WORKING, SLOT_DONE };
@@ -55,6 +61,7 @@ typedef struct batch {
     la_buf data;                 /* raw lines, back to back */
     size_t *off, *len;           /* per line, into data */
     uint64_t *lineno;
+    uint64_t *fileoff;           /* per line, byte offset in its file */
     size_t n, cap;
     int file;                    /* index into la_auditor.files */
     uint64_t first_index;
@@ -72,20 +79,32 @@ typedef struct worker {
     la_buf scratch;
 } worker;
 
-/* A queue row kept until the end of the stream. Strings live in the
- * item arena; findings/evidence only when the row has any. */
-typedef struct item {
-    uint64_t index, line;
-    int file;
-    char *id; uint32_t id_len;
-    char *label_json; uint32_t label_json_len;
-    char *text; size_t text_len;
-    uint8_t id_is_number, label_class, nfind, nev, flagged;
-    float score;
+/* The strings and findings of a kept row, in the item arena. */
+typedef struct item_body {
+    char *id, *label_json, *text;
+    uint32_t id_len, label_json_len;
+    size_t text_len;
+    uint8_t id_is_number, nfind, nev;
     la_finding *find;
     la_evidence *ev;
     struct { uint64_t id; char *of; uint32_t of_len; uint8_t of_is_number, of_label, has; float sim; } cl;
-    struct { int n; uint8_t majority; float share, entropy; } ag;
+    struct { uint8_t has; float p_given, p_suggested; } model;
+} item_body;
+
+/* A row kept until the end of the stream (about 56 bytes). A row that
+ * no heuristic flagged, read from a regular file, keeps no body: if the
+ * classifier flags it, its line is read again from the file at its byte
+ * offset, so memory for the classifier does not hold the whole dataset. */
+typedef struct item {
+    uint64_t index, line;
+    uint64_t off;              /* byte offset of the raw line in its file */
+    uint32_t raw_len;
+    uint16_t file;
+    uint8_t label_class;
+    uint8_t ag_majority;
+    uint16_t ag_n;
+    float score, ag_share, ag_entropy;
+    item_body *body;           /* NULL: read the line again */
 } item;
 
 struct la_auditor {
@@ -96,6 +115,8 @@ struct la_auditor {
     la_dict *dict;
     la_labelmap *labels;
     char **files; size_t nfiles, files_cap;
+    unsigned char *seekable;   /* per file: lines can be read again */
+    FILE *reread_fp; int reread_file;
 
     int nthreads;
     batch *slots;
@@ -164,6 +185,11 @@ void la_options_init(la_options *o)
     o->learn_min_per_class = 50;
     o->model_weight = 0.5;
     o->seed = 1;
+    /* The queue is for a skilled reviewer's time: informational findings
+     * (a same-label duplicate 0.2, a near duplicate 0.15, NO_EVIDENCE
+     * 0.2) stay below this and are only counted in the summary, unless
+     * --min-score 0 asks for them (tests/cases/queue-min-score.case). */
+    o->min_score = 0.3;
     o->progress = -1;
     o->max_diagnostics = 20;
 }
@@ -223,6 +249,7 @@ static void analyze_batch(la_auditor *a, worker *w, batch *b)
         row->raw_len = b->len[i];
         row->index = b->first_index + i;
         row->r.line = b->lineno[i];
+        row->file_off = b->fileoff[i];
         row->r.file = a->files[b->file];
         analyze_row(a, w, b, row);
     }
@@ -273,83 +300,140 @@ static void worker_fini(worker *w)
 
 /* ---- the queue --------------------------------------------------------------- */
 
-static void result_from_item(la_auditor *a, const item *it, la_result *r)
+/* Fills r from a kept row's body (strings borrowed from the item arena). */
+static void result_from_body(la_auditor *a, const item *it, const item_body *b, la_result *r)
 {
     memset(r, 0, sizeof *r);
-    r->id = it->id; r->id_len = it->id_len; r->id_is_number = it->id_is_number;
+    r->id = b->id; r->id_len = b->id_len; r->id_is_number = b->id_is_number;
     r->line = it->line;
     r->file = a->files[it->file];
-    r->label_json = it->label_json; r->label_json_len = it->label_json_len;
+    r->label_json = b->label_json; r->label_json_len = b->label_json_len;
     r->label_class = (la_class)it->label_class;
-    r->text = it->text; r->text_len = it->text_len;
-    r->nfind = it->nfind;
-    if (it->nfind) memcpy(r->find, it->find, it->nfind * sizeof *r->find);
-    r->nev = it->nev;
-    if (it->nev) memcpy(r->ev, it->ev, it->nev * sizeof *r->ev);
-    if (it->cl.has) {
+    r->text = b->text; r->text_len = b->text_len;
+    r->nfind = b->nfind;
+    if (b->nfind) memcpy(r->find, b->find, b->nfind * sizeof *r->find);
+    r->nev = b->nev;
+    if (b->nev) memcpy(r->ev, b->ev, b->nev * sizeof *r->ev);
+    if (b->cl.has) {
         r->cluster.has_cluster = 1;
-        r->cluster.id = it->cl.id;
-        r->cluster.of = it->cl.of; r->cluster.of_len = it->cl.of_len;
-        r->cluster.of_is_number = it->cl.of_is_number;
-        r->cluster.of_label = (la_class)it->cl.of_label;
-        r->cluster.similarity = it->cl.sim;
+        r->cluster.id = b->cl.id;
+        r->cluster.of = b->cl.of; r->cluster.of_len = b->cl.of_len;
+        r->cluster.of_is_number = b->cl.of_is_number;
+        r->cluster.of_label = (la_class)b->cl.of_label;
+        r->cluster.similarity = b->cl.sim;
     }
-    r->agreement.n = it->ag.n;
-    r->agreement.majority = (la_class)it->ag.majority;
-    r->agreement.share = it->ag.share;
-    r->agreement.entropy = it->ag.entropy;
+    r->model.has_model = b->model.has;
+    r->model.p_given = b->model.p_given;
+    r->model.p_suggested = b->model.p_suggested;
+    r->agreement.n = it->ag_n;
+    r->agreement.majority = (la_class)it->ag_majority;
+    r->agreement.share = it->ag_share;
+    r->agreement.entropy = it->ag_entropy;
     la_result_settle(r);
 }
 
-static item *keep_item(la_auditor *a, const la_row *row, int flagged)
+/* Copies r's strings and findings into a new body in the item arena. */
+static item_body *make_body(la_auditor *a, const la_result *r)
 {
     la_arena *ar = &a->items_arena;
+    item_body *b = la_arena_alloc(ar, sizeof *b);
+    memset(b, 0, sizeof *b);
+    b->id = la_arena_strndup(ar, r->id, r->id_len);
+    b->id_len = (uint32_t)r->id_len;
+    b->id_is_number = (uint8_t)r->id_is_number;
+    if (r->label_json) {
+        b->label_json = la_arena_strndup(ar, r->label_json, r->label_json_len);
+        b->label_json_len = (uint32_t)r->label_json_len;
+    }
+    b->text = la_arena_strndup(ar, r->text, r->text_len);
+    b->text_len = r->text_len;
+    if (r->nfind) {
+        b->nfind = (uint8_t)r->nfind;
+        b->find = la_arena_alloc(ar, (size_t)r->nfind * sizeof *b->find);
+        memcpy(b->find, r->find, (size_t)r->nfind * sizeof *b->find);
+    }
+    if (r->nev) {
+        b->nev = (uint8_t)r->nev;
+        b->ev = la_arena_alloc(ar, (size_t)r->nev * sizeof *b->ev);
+        memcpy(b->ev, r->ev, (size_t)r->nev * sizeof *b->ev);
+    }
+    if (r->cluster.has_cluster) {
+        b->cl.has = 1;
+        b->cl.id = r->cluster.id;
+        b->cl.of = la_arena_strndup(ar, r->cluster.of, r->cluster.of_len);
+        b->cl.of_len = (uint32_t)r->cluster.of_len;
+        b->cl.of_is_number = (uint8_t)r->cluster.of_is_number;
+        b->cl.of_label = (uint8_t)r->cluster.of_label;
+        b->cl.sim = (float)r->cluster.similarity;
+    }
+    b->model.has = (uint8_t)r->model.has_model;
+    b->model.p_given = (float)r->model.p_given;
+    b->model.p_suggested = (float)r->model.p_suggested;
+    return b;
+}
+
+/* Stores r's final findings in the item: in place when their number did
+ * not change, else in a new body. */
+static void update_body(la_auditor *a, item *it, const la_result *r)
+{
+    item_body *b = it->body;
+    if (!b || b->nfind != r->nfind || b->nev != r->nev) {
+        it->body = make_body(a, r);
+        return;
+    }
+    if (r->nfind) memcpy(b->find, r->find, (size_t)r->nfind * sizeof *b->find);
+    if (r->nev) memcpy(b->ev, r->ev, (size_t)r->nev * sizeof *b->ev);
+    b->model.has = (uint8_t)r->model.has_model;
+    b->model.p_given = (float)r->model.p_given;
+    b->model.p_suggested = (float)r->model.p_suggested;
+}
+
+static void keep_item(la_auditor *a, const la_row *row, int flagged)
+{
     const la_result *r = &row->r;
-    item *it = la_arena_alloc(ar, sizeof *it);
+    item *it = la_arena_alloc(&a->items_arena, sizeof *it);
     memset(it, 0, sizeof *it);
     it->index = row->index;
     it->line = r->line;
-    it->file = (int)a->nfiles - 1;
-    for (size_t f = 0; f < a->nfiles; f++)
-        if (a->files[f] == r->file) it->file = (int)f;
-    it->id = la_arena_strndup(ar, r->id, r->id_len);
-    it->id_len = (uint32_t)r->id_len;
-    it->id_is_number = (uint8_t)r->id_is_number;
-    if (r->label_json) {
-        it->label_json = la_arena_strndup(ar, r->label_json, r->label_json_len);
-        it->label_json_len = (uint32_t)r->label_json_len;
-    }
-    it->text = la_arena_strndup(ar, r->text, r->text_len);
-    it->text_len = r->text_len;
+    it->off = row->file_off;
+    it->raw_len = row->raw_len > UINT32_MAX ? UINT32_MAX : (uint32_t)row->raw_len;
+    for (size_t f = a->nfiles; f-- > 0;)
+        if (a->files[f] == r->file) { it->file = (uint16_t)f; break; }
     it->label_class = (uint8_t)r->label_class;
-    it->flagged = (uint8_t)flagged;
     it->score = (float)r->score;
-    if (r->nfind) {
-        it->nfind = (uint8_t)r->nfind;
-        it->find = la_arena_alloc(ar, r->nfind * sizeof *it->find);
-        memcpy(it->find, r->find, r->nfind * sizeof *it->find);
-    }
-    if (r->nev) {
-        it->nev = (uint8_t)r->nev;
-        it->ev = la_arena_alloc(ar, r->nev * sizeof *it->ev);
-        memcpy(it->ev, r->ev, r->nev * sizeof *it->ev);
-    }
-    if (r->cluster.has_cluster) {
-        it->cl.has = 1;
-        it->cl.id = r->cluster.id;
-        it->cl.of = la_arena_strndup(ar, r->cluster.of, r->cluster.of_len);
-        it->cl.of_len = (uint32_t)r->cluster.of_len;
-        it->cl.of_is_number = (uint8_t)r->cluster.of_is_number;
-        it->cl.of_label = (uint8_t)r->cluster.of_label;
-        it->cl.sim = (float)r->cluster.similarity;
-    }
-    it->ag.n = r->agreement.n;
-    it->ag.majority = (uint8_t)r->agreement.majority;
-    it->ag.share = (float)r->agreement.share;
-    it->ag.entropy = (float)r->agreement.entropy;
+    it->ag_n = (uint16_t)(r->agreement.n > 0xffff ? 0xffff : r->agreement.n);
+    it->ag_majority = (uint8_t)r->agreement.majority;
+    it->ag_share = (float)r->agreement.share;
+    it->ag_entropy = (float)r->agreement.entropy;
+    if (flagged || !a->seekable[it->file] || row->raw_len > UINT32_MAX)
+        it->body = make_body(a, r);
     LA_GROW(a->items, a->items_cap, a->nitems + 1);
     a->items[a->nitems++] = it;
-    return it;
+}
+
+/* Reads a kept row's line again from its file and parses it into row
+ * (strings borrowed from row->json and the arena). Returns LA_OK, or an
+ * error when the file changed or cannot be read. */
+static int reread_row(la_auditor *a, const item *it, la_row *row, la_buf *raw, la_arena *ar)
+{
+    if (!a->reread_fp || a->reread_file != it->file) {
+        if (a->reread_fp) fclose(a->reread_fp);
+        a->reread_fp = fopen(a->files[it->file], "rb");
+        a->reread_file = it->file;
+        if (!a->reread_fp) return LA_EIO;
+    }
+    la_buf_reset(raw);
+    la_buf_reserve(raw, it->raw_len);
+    if (fseeko(a->reread_fp, (off_t)it->off, SEEK_SET) != 0 ||
+        fread(raw->p, 1, it->raw_len, a->reread_fp) != it->raw_len)
+        return LA_EIO;
+    raw->len = it->raw_len;
+    memset(row, 0, sizeof *row);
+    row->raw = raw->p;
+    row->raw_len = raw->len;
+    row->r.line = it->line;
+    row->r.file = a->files[it->file];
+    return la_record_parse(row, &a->opt, a->labels, ar);
 }
 
 /* Applies --reasons: drops findings not asked for (their evidence stays
@@ -474,6 +558,7 @@ static void consume_row(la_auditor *a, la_row *row)
     la_result *r = &row->r;
     filter_reasons(a, r);
     la_result_settle(r);
+    la_summary_findings(a->sum, r);
     int flagged = passes(a, r);
     if (a->buffer_queue) {
         if (flagged || a->keep_all) keep_item(a, row, flagged);
@@ -567,7 +652,8 @@ static batch *filling_slot(la_auditor *a, int f)
     }
 }
 
-static void add_line(la_auditor *a, int f, uint64_t lineno, const char *s, size_t n)
+static void add_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
+                     const char *s, size_t n)
 {
     batch *b = filling_slot(a, f);
     if (b->n == 0) b->first_index = a->next_index;
@@ -576,8 +662,10 @@ static void add_line(la_auditor *a, int f, uint64_t lineno, const char *s, size_
         b->off = la_xrealloc(b->off, cap * sizeof *b->off);
         b->len = la_xrealloc(b->len, cap * sizeof *b->len);
         b->lineno = la_xrealloc(b->lineno, cap * sizeof *b->lineno);
+        b->fileoff = la_xrealloc(b->fileoff, cap * sizeof *b->fileoff);
         b->cap = cap;
     }
+    b->fileoff[b->n] = off;
     b->off[b->n] = b->data.len;
     b->len[b->n] = n;
     b->lineno[b->n] = lineno;
@@ -591,20 +679,28 @@ static int file_index(la_auditor *a, const char *name)
 {
     for (size_t i = 0; i < a->nfiles; i++)
         if (strcmp(a->files[i], name) == 0 && i + 1 == a->nfiles) return (int)i;
+    size_t cap = a->files_cap;
     LA_GROW(a->files, a->files_cap, a->nfiles + 1);
+    if (a->files_cap != cap) {
+        a->seekable = la_xrealloc(a->seekable, a->files_cap);
+        if (a->files_cap > 0xffff) la_die("too many input files");
+    }
+    a->seekable[a->nfiles] = 0;
     a->files[a->nfiles++] = la_xstrdup(name);
     return (int)a->nfiles - 1;
 }
 
-/* Handles one complete line (newline removed). first: line 1 of a file. */
-static void take_line(la_auditor *a, int f, uint64_t lineno, const char *s, size_t n)
+/* Handles one complete line (newline removed) that starts at byte off of
+ * its file. */
+static void take_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
+                      const char *s, size_t n)
 {
-    if (lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;
+    if (lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3, off += 3;
     if (n && s[n - 1] == '\r') n--;
     size_t i = 0;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
     if (i == n) { la_summary_blank_line(a->sum); return; }
-    add_line(a, f, lineno, s, n);
+    add_line(a, f, lineno, off, s, n);
 }
 
 /* A line over --max-line-bytes: everything before it is consumed first so
@@ -618,7 +714,35 @@ static void begin_long_line(la_auditor *a, int f, uint64_t lineno, const char *s
     la_summary_reject(a->sum, LA_ETOOLONG);
     diagnose(a, a->files[f], lineno, "line longer than --max-line-bytes (%zu bytes)",
              a->opt.max_line_bytes);
-    if (a->rejects && fwrite(s, 1, n, a->rejects) != n) a->failed_io = 1;
+    /* n may be 0 with s NULL (the line overflowed in its first chunk) */
+    if (a->rejects && n && fwrite(s, 1, n, a->rejects) != n) a->failed_io = 1;
+}
+
+/* Reads up to cap bytes of in. Through its descriptor, it takes what is
+ * there (a pipe gives what its writer wrote so far) and waits in poll()
+ * for at most POLL_MS at a time, so an interrupt is seen even while the
+ * writer is silent and the signal handler restarts the read (SA_RESTART);
+ * a FILE without a descriptor (fmemopen) goes through fread. Returns 0 at
+ * the end of input, when interrupted, or on an error (*err = errno). */
+static size_t read_chunk(la_auditor *a, FILE *in, char *buf, size_t cap, int *err)
+{
+    int fd = fileno(in);
+    if (fd < 0) {
+        size_t got = a->interrupted ? 0 : fread(buf, 1, cap, in);
+        if (!got && ferror(in)) *err = errno ? errno : EIO;
+        return got;
+    }
+    while (!a->interrupted) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        int r = poll(&p, 1, POLL_MS);
+        if (r == 0 || (r < 0 && errno == EINTR)) continue;
+        ssize_t n = read(fd, buf, cap);
+        if (n >= 0) return (size_t)n;
+        if (errno == EINTR || errno == EAGAIN) continue;
+        *err = errno;
+        return 0;
+    }
+    return 0;
 }
 
 int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
@@ -632,7 +756,15 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
     int skipping = 0;     /* inside an over-long line */
     int status = LA_OK;
     size_t got;
-    while (!a->interrupted && !a->stopped && (got = fread(chunk, 1, READ_CHUNK, in)) > 0) {
+    int err = 0;
+    uint64_t fbytes = 0, line_off = 0;   /* bytes of this file consumed; start of line */
+    struct stat sb;
+    if (strcmp(name, "-") != 0 && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
+        ftello(in) == 0)
+        a->seekable[f] = 1;
+    while (!a->interrupted && !a->stopped && (got = read_chunk(a, in, chunk, READ_CHUNK, &err)) > 0) {
+        uint64_t base = fbytes;
+        fbytes += got;
         a->st.bytes_read += got;
         if (a->opt.progress > 0)
             fprintf(stderr, "\rlabelaudit: %s: %llu lines, %.1f MB read", name,
@@ -650,10 +782,11 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
                 la_buf_reset(&line);
                 skipping = 1;
             } else if (nl && line.len == 0) {
-                take_line(a, f, ++lineno, p, n);   /* whole line in the chunk */
+                take_line(a, f, ++lineno, base + (uint64_t)(p - chunk), p, n);   /* whole line in the chunk */
                 p = nl + 1;
                 continue;
             } else {
+                if (line.len == 0) line_off = base + (uint64_t)(p - chunk);
                 la_buf_add(&line, p, n);
             }
             if (!nl) break;
@@ -662,20 +795,21 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
                 lineno++;
                 skipping = 0;
             } else {
-                take_line(a, f, ++lineno, line.p, line.len);
+                take_line(a, f, ++lineno, line_off, line.p, line.len);
                 la_buf_reset(&line);
             }
             p = nl + 1;
         }
     }
-    if (ferror(in)) {
+    if (err) {
         status = LA_EIO;
-        fprintf(stderr, "labelaudit: %s: read error: %s\n", name, strerror(errno));
+        fprintf(stderr, "labelaudit: %s: read error: %s\n", name, strerror(err));
     }
     if (skipping) {
         if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
-    } else if (line.len) {
-        take_line(a, f, ++lineno, line.p, line.len);   /* last line, no newline */
+    } else if (line.len && !a->interrupted && !a->stopped) {
+        /* (interrupted or stopped early: the bytes are not a whole line) */
+        take_line(a, f, ++lineno, line_off, line.p, line.len);   /* last line, no newline */
     }
     submit(a);
     if (a->opt.progress > 0) fputs("\r\033[K", stderr);
@@ -693,7 +827,7 @@ int la_auditor_feed_line(la_auditor *a, const char *name, uint64_t lineno,
         if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
         return LA_ETOOLONG;
     }
-    take_line(a, f, lineno, line, len);
+    take_line(a, f, lineno, 0, line, len);   /* not seekable: see file_index */
     return LA_OK;
 }
 
@@ -746,6 +880,7 @@ static void apply_model(la_auditor *a, item *it, la_result *r)
     }
     la_result_settle(r);
     r->score = 1 - (1 - h) * (1 - w * v.score);
+    la_summary_reason(a->sum, LA_R_MODEL_DISAGREES);
 }
 
 /* Where the annotators' simple majority is weak (LOW_AGREEMENT, no
@@ -771,16 +906,45 @@ static void suggest_by_ds(la_auditor *a, const item *it, la_result *r)
 static void finish_items(la_auditor *a)
 {
     la_result *r = la_xmalloc(sizeof *r);
+    la_buf raw;
+    la_buf_init(&raw);
+    la_arena tmp;
+    la_arena_init(&tmp, 64 * 1024);
+    la_row row;
     size_t k = 0;
     for (size_t i = 0; i < a->nitems; i++) {
         item *it = a->items[i];
-        result_from_item(a, it, r);
+        int reread = 0;
+        if (it->body) {
+            result_from_body(a, it, it->body, r);
+        } else {
+            /* an unflagged row: only the classifier can flag it */
+            la_learn_verdict v;
+            if (!a->keep_all || !la_learn_verdict_of(a->learn, it->index, &v) || !v.flagged)
+                continue;
+            if (reread_row(a, it, &row, &raw, &tmp) != LA_OK) {
+                fprintf(stderr, "labelaudit: %s:%llu: could not read the line again for the "
+                        "classifier's finding (the file changed?)\n", a->files[it->file],
+                        (unsigned long long)it->line);
+                if (row.json) cJSON_Delete(row.json);
+                la_arena_reset(&tmp);
+                continue;
+            }
+            item_body empty = { 0 };
+            empty.id = (char *)row.r.id; empty.id_len = (uint32_t)row.r.id_len;
+            empty.id_is_number = (uint8_t)row.r.id_is_number;
+            empty.label_json = (char *)row.r.label_json;
+            empty.label_json_len = (uint32_t)row.r.label_json_len;
+            empty.text = (char *)row.r.text; empty.text_len = row.r.text_len;
+            result_from_body(a, it, &empty, r);
+            reread = 1;
+        }
         if (a->keep_all) apply_model(a, it, r);
         /* a conflict's final suggestion is its cluster's majority */
-        if (it->cl.has) {
+        if (r->cluster.has_cluster) {
             la_finding *f = la_result_find(r, LA_R_LABEL_CONFLICT);
-            la_class maj = la_dedup_cluster_majority(a->dedup, it->cl.id);
-            if (f && maj != LA_CLASS_UNKNOWN) f->suggested = maj;
+            la_class maj = la_dedup_cluster_majority(a->dedup, r->cluster.id);
+            if (f && maj != LA_CLASS_UNKNOWN && maj != r->label_class) f->suggested = maj;
             if (f) {
                 double s = r->score;
                 la_result_settle(r);
@@ -788,18 +952,19 @@ static void finish_items(la_auditor *a)
             }
         }
         suggest_by_ds(a, it, r);
-        if (!passes(a, r)) continue;
-        /* keep the final form for delivery */
-        it->score = (float)r->score;
-        it->nfind = (uint8_t)r->nfind;
-        it->find = la_arena_alloc(&a->items_arena, (size_t)r->nfind * sizeof *it->find);
-        memcpy(it->find, r->find, (size_t)r->nfind * sizeof *it->find);
-        it->nev = (uint8_t)r->nev;
-        it->ev = la_arena_alloc(&a->items_arena, (size_t)r->nev * sizeof *it->ev);
-        memcpy(it->ev, r->ev, (size_t)r->nev * sizeof *it->ev);
-        it->flagged = 1;
-        a->items[k++] = it;
-        note_flagged(a, r);
+        if (passes(a, r)) {
+            /* keep the final form for delivery */
+            double score = r->score;
+            update_body(a, it, r);
+            it->score = (float)score;
+            a->items[k++] = it;
+            r->score = score;
+            note_flagged(a, r);
+        }
+        if (reread) {
+            if (row.json) cJSON_Delete(row.json);
+            la_arena_reset(&tmp);
+        }
     }
     a->nitems = k;
     if (a->opt.sort || a->opt.top > 0)
@@ -808,11 +973,12 @@ static void finish_items(la_auditor *a)
     if (a->opt.top > 0 && (size_t)a->opt.top < limit) limit = (size_t)a->opt.top;
     for (size_t i = 0; i < limit; i++) {
         item *it = a->items[i];
-        result_from_item(a, it, r);
+        result_from_body(a, it, it->body, r);
         r->score = it->score;
-        if (it->ag.n) r->agreement.n = it->ag.n;
         deliver(a, r);
     }
+    la_arena_free(&tmp);
+    la_buf_free(&raw);
     free(r);
 }
 
@@ -843,6 +1009,25 @@ static int write_atomic(const char *path, const char *data, size_t n,
     }
     free(tmp);
     return LA_OK;
+}
+
+/* 1 if path can be written the way write_atomic will (a temporary file
+ * beside it), so a doomed --summary/--report fails before the input is
+ * read, not after (tests/cases/rel-atomic-outputs.case). */
+static int can_write(const char *path, char *err, size_t errlen)
+{
+    size_t plen = strlen(path) + 32;
+    char *tmp = la_xmalloc(plen);
+    snprintf(tmp, plen, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (f) {
+        fclose(f);
+        remove(tmp);
+    } else {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    }
+    free(tmp);
+    return f != NULL;
 }
 
 static int write_annotators(FILE *f, void *ud)
@@ -995,6 +1180,14 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
             return NULL;
         }
     }
+    const char *outputs[] = { opt->summary_path, opt->report_path, opt->annotator_report_path };
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+        if (outputs[i] && !can_write(outputs[i], err, errlen)) {
+            *status = 4;
+            la_auditor_free(a);
+            return NULL;
+        }
+    }
 
     a->nthreads = opt->threads > 0 ? opt->threads : online_cores();
     if (a->nthreads > 256) a->nthreads = 256;
@@ -1039,7 +1232,7 @@ void la_auditor_free(la_auditor *a)
             for (size_t k = 0; k < b->n && b->state == SLOT_DONE; k++)
                 if (b->rows[k].json) cJSON_Delete(b->rows[k].json);
             la_buf_free(&b->data);
-            free(b->off); free(b->len); free(b->lineno); free(b->rows);
+            free(b->off); free(b->len); free(b->lineno); free(b->fileoff); free(b->rows);
             la_arena_free(&b->arena);
         }
         free(a->slots);
@@ -1066,6 +1259,8 @@ void la_auditor_free(la_auditor *a)
     la_lexicon_free(a->lex);
     for (size_t i = 0; i < a->nfiles; i++) free(a->files[i]);
     free(a->files);
+    free(a->seekable);
+    if (a->reread_fp) fclose(a->reread_fp);
     free(a->items);
     la_arena_free(&a->items_arena);
     free(a);

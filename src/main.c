@@ -26,11 +26,34 @@ enum {
 };
 
 static la_auditor *running;   /* for the signal handler only */
+static volatile sig_atomic_t got_signal;
 
+/* SIGINT/SIGTERM: stop reading; the lines read so far are finished, the
+ * queue flushed (whole lines only), --summary/--rejects/--report written,
+ * and then the process ends by the same signal (status 130/143 in a
+ * shell). A second signal ends it at once. */
 static void on_signal(int sig)
 {
-    (void)sig;
+    if (got_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    got_signal = sig;
     if (running) la_auditor_interrupt(running);
+}
+
+/* Installs on_signal for sig, unless sig was ignored when we started (a
+ * background job of a non-interactive shell, nohup): it stays ignored. */
+static void catch_signal(int sig)
+{
+    struct sigaction sa, old;
+    if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) return;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;   /* queue writes restart; reads poll (auditor.c) */
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
 }
 
 static const char usage_text[] =
@@ -97,7 +120,9 @@ static const char usage_text[] =
 "Queue:\n"
 "      --sort                  rank by score, ties in input order (buffers flagged rows)\n"
 "      --top K                 keep the K highest-scoring rows\n"
-"      --min-score S           drop rows scoring below S (default: 0)\n"
+"      --min-score S           drop rows scoring below S (default: 0.3; same-label\n"
+"                              duplicates and NO_EVIDENCE score lower: use 0 to\n"
+"                              queue them too)\n"
 "      --reasons CODES         keep only these reason codes (comma list)\n"
 "      --format FMT            jsonl, csv, label-studio, argilla or prodigy\n"
 "                              (default: jsonl)\n"
@@ -371,13 +396,16 @@ int main(int argc, char **argv)
         case OPT_PROGRESS: opt.progress = 1; break;
         case OPT_NO_PROGRESS: opt.progress = 0; break;
         case 'h':
+            free(lexfiles);
             fputs(usage_text, stdout);
             return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
         case 'V':
+            free(lexfiles);
             printf("labelaudit %s (utf8proc %s, cJSON %s)\n", LA_VERSION,
                    la_utf8proc_version(), la_cjson_version());
             return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
         default:
+            free(lexfiles);
             fputs("Try 'labelaudit --help' for more information.\n", stderr);
             return EXIT_USAGE;
         }
@@ -405,17 +433,14 @@ int main(int argc, char **argv)
         return status ? status : EXIT_RESOURCE;
     }
     running = a;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    catch_signal(SIGINT);
+    catch_signal(SIGTERM);
 
     int read_error = 0;
     if (optind == argc) {
         if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
     }
-    for (int i = optind; i < argc && !out.failed; i++) {
+    for (int i = optind; i < argc && !out.failed && !got_signal; i++) {
         if (strcmp(argv[i], "-") == 0) {
             if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
             continue;
@@ -439,8 +464,18 @@ int main(int argc, char **argv)
     if (read_error || fin != LA_OK) rc = EXIT_IO;
     if (out.failed) rc = report_write_failure(out.failed);
     if (!opt.quiet && !(out.failed == EPIPE)) la_auditor_print_summary(a, stderr);
+    int sig = got_signal;
+    if (sig)
+        fprintf(stderr, "labelaudit: interrupted by %s: the queue and summary cover the "
+                "%llu rows read before it\n", sig == SIGINT ? "SIGINT" : "SIGTERM",
+                (unsigned long long)st->rows_read);
     la_auditor_free(a);
     la_writer_free(out.w);
     free(lexfiles);
+    if (sig) {   /* end as the signal would have: the caller sees it */
+        fflush(stderr);
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
     return rc;
 }

@@ -90,7 +90,7 @@ void la_summary_row(la_summary *s, const la_row *row)
         if (row->terms[i] < s->nterms) s->purity[row->terms[i]][row->r.label_class]++;
 }
 
-void la_summary_flagged(la_summary *s, const la_result *r)
+void la_summary_findings(la_summary *s, const la_result *r)
 {
     for (int i = 0; i < r->nfind; i++) {
         /* count a reason once per row even if it appears twice */
@@ -98,6 +98,15 @@ void la_summary_flagged(la_summary *s, const la_result *r)
         for (int k = 0; k < i; k++) seen |= r->find[k].code == r->find[i].code;
         if (!seen) s->reasons[r->find[i].code]++;
     }
+}
+
+void la_summary_reason(la_summary *s, la_reason code)
+{
+    s->reasons[code]++;
+}
+
+void la_summary_flagged(la_summary *s, const la_result *r)
+{
     if (r->suggested != LA_CLASS_UNKNOWN && r->suggested != r->label_class) {
         s->suggested[r->suggested]++;
         s->changes[r->label_class][r->suggested]++;
