@@ -104,14 +104,10 @@
 #define PO_YOU_NEAR        0.25
 #define PO_PERSON_NEAR     0.15
 #define PO_NEGATIVE        0.15
-#define PO_SEXUAL_AT       0.25
 #define PO_MANY            0.10
 /* Three or more profanity hits in one short row is a barrage, rarely
  * innocent. Pinned by test "profanity barrage". */
 #define PO_MANY_COUNT      3
-/* A reclaimed slur ("in-group" use) makes the row uncertain: lower the
- * score well below the confident cases. Pinned by test "reclaimed". */
-#define PO_RECLAIMED       0.30
 /* A message of at most this many words that is only an insult is said to
  * whoever it answers ("moron", "dumb bitch"): an insult at the reader.
  * Pinned by test "bare insult". */
@@ -119,9 +115,6 @@
 /* Below this the row is not reported: the context leans toxic. Pinned by
  * test "profanity near you". */
 #define PO_MIN             0.35
-/* A slur homonym ("cracker", "coon") with no profanity and no attack
- * context: probably the innocent sense. Pinned by test "homonym slur". */
-#define PO_HOMONYM         0.50
 
 /* IDENTITY_ONLY: an identity term with nothing attacking it. Lower than a
  * clear PROFANITY_ONLY because hate can be phrased without lexicon words;
@@ -136,6 +129,49 @@
  * a weak hint that ranks below every evidence-backed finding. Pinned by
  * test "no evidence". */
 #define NO_EVIDENCE_SCORE  0.20
+
+/* A short message (at most SHORT_MESSAGE_WORDS words) whose only signal
+ * is a moderate or strong swear word ("shit.", "fuck") with no target
+ * and no praise: reviewers split on such rows (an outburst at the reader
+ * or an exclamation), so the score is capped below PO_MIN and the row is
+ * not reported; a mild one ("damn") still is. Pinned by test "bare
+ * exclamation" (test_context_rules) and tests/cases/tox-context-rules. */
+#define PO_BARE_EXCLAMATION 0.25
+/* A homonym slur read in its innocent sense (a thing beside it: "cheese
+ * crackers", "a coon cat", "the car needs a new tranny") is the clearest
+ * profanity-only mislabel there is. Pinned by test "homonym innocent". */
+#define PO_HOMONYM_INNOCENT 0.70
+/* A homonym slur with nothing around it that reads as calling a person
+ * the word (no addressee, no person named, no anger, not a one-line
+ * retort): it leans innocent ("the X won again"), less surely. Pinned by
+ * test "homonym innocent". */
+#define PO_HOMONYM_WEAK    0.50
+/* Tokens between a copula and the insult it predicates ("he is such a
+ * fucking idiot": is .. idiot = 4). Pinned by test "predicate insult". */
+#define PREDICATE_GAP 4
+/* A second-person subject governs a predicate this many tokens later in
+ * its clause ("you are being a bit stupid": 5). Wider than TARGET_WINDOW
+ * because the copula anchors it. Pinned by test "insult at you". */
+#define YOU_CLAUSE_WINDOW 6
+/* Explicit sexual content (a sexual body word with a determiner, a
+ * sexual verb aimed at a person) is harassment in most moderation
+ * schemes, so such rows are never called profanity-only. The
+ * determiner may sit this many tokens before the word ("my big hairy
+ * X": 3). Pinned by test "sexual content". */
+#define SEXUAL_DET_GAP 3
+
+/* The thing that shows a homonym slur's innocent sense must sit this
+ * close ("cheese crackers", "crackers for dinner", "motor and X"): a
+ * thing further away is as likely a separate subject. Pinned by test
+ * "homonym innocent". */
+#define INNOCENT_GAP 2
+
+/* Shouting (at least SHOUT_MIN_WORDS words, SHOUT_TENTHS tenths of
+ * them in capitals) is anger: a swear word shouted without praise is
+ * rarely harmless ("THIS IS SHIT"). Pinned by test "shouting". */
+#define SHOUT_MIN_WORDS    3
+#define SHOUT_TENTHS       6
+#define PO_SHOUTING        0.30
 
 /* Evidence spans kept per finding, so one row cannot use up the row's
  * evidence slots. */
@@ -221,6 +257,25 @@ static const char *const determiners[] = {
     "a", "an", "the", "this", "that", "these", "those", "such", "dat", "dis",
     "some", "ya", "yo", "ur", "your", "you", "u", "them", "ol", "lil", NULL
 };
+static const char *const possessives[] = {
+    "my", "your", "ur", "yo", "ya", "her", "his", "their", "our", "thy", NULL
+};
+/* Words before an imperative violent verb that keep it a command aimed at
+ * someone ("please choke ...", "somebody shoot ...", "let's kill ...").
+ * A clause start counts too. */
+static const char *const imperative_leads[] = {
+    "please", "pls", "plz", "somebody", "someone", "let's", "lets", "go",
+    "just", "gotta", "i'd", "id", "i'ma", "ima", "imma", NULL
+};
+static const char *const prepositions[] = {
+    "of", "for", "with", "to", "in", "on", "at", "from", "like", "about", "by",
+    "into", "onto", "than", "as", "some", "no", "any", "more", "all", NULL
+};
+/* Verbs that make the body word after them literal ("suck X"). */
+static const char *const sex_verbs[] = {
+    "suck", "sucks", "sucking", "sucked", "lick", "licks", "licking", "rub",
+    "rubbing", "touch", "touching", "grab", "show", "eat", "eating", NULL
+};
 static const char *const plural_pronouns[] = {
     "they", "they're", "theyre", "them", "these", "those", "all", NULL
 };
@@ -274,6 +329,10 @@ static enum target token_target(const scan *s, size_t i)
 {
     uint32_t b = s->tk[i];
     const la_token *k = &s->t->tok[i];
+    /* "RT @name:" credits whoever is quoted; it addresses no one */
+    if (k->type == LA_TOK_MENTION && i + 1 < s->t->ntok &&
+        s->t->tok[i + 1].type == LA_TOK_PUNCT && s->t->norm[s->t->tok[i + 1].nstart] == ':')
+        return TGT_NONE;
     if (k->type == LA_TOK_MENTION || (b & KB(LA_KIND_SECOND_PERSON))) return TGT_YOU;
     if (b & KB(LA_KIND_IDENTITY)) return TGT_IDENTITY;
     if (b & KB(LA_KIND_FIRST_PERSON)) return TGT_SELF;
@@ -300,6 +359,12 @@ typedef struct assess {
     int person_noun;      /* the word names a person (context lexicon
                              kind person, category insult_noun) */
     int modifier;         /* modifies the next word ("fucking cocaine") */
+    int you_subject;      /* "you are (being) a X": the reader is the subject */
+    enum target pred;     /* subject of "X is a W" (TGT_NONE: none) */
+    size_t pred_tok;      /* its token (valid if pred) */
+    int vocative;         /* sentence-final, no determiner: said to the reader */
+    int explicit_sex;     /* a sexual word used literally */
+    int fragment;         /* part of a longer word the tokenizer split */
 } assess;
 
 /* Finds the target of the word spanning tokens [a, b). Nearest cue wins;
@@ -328,6 +393,15 @@ static enum target find_target(const scan *s, size_t a, size_t b, size_t *where)
                 if (g == TGT_YOU && d <= 2) { *where = i; return g; }
                 if (g != TGT_NONE && best == TGT_NONE) { best = g; *where = i; }
             }
+        }
+    }
+    /* the reader anywhere in the window outranks a thing or the speaker
+     * ("a stupid being like you" next to "life") */
+    if (best == TGT_OBJECT || best == TGT_SELF || best == TGT_NONE) {
+        for (size_t d = 1; d <= TARGET_WINDOW; d++) {
+            size_t i = b - 1 + d;
+            if (i >= t->ntok || hard_stop(t, i)) break;
+            if (token_target(s, i) == TGT_YOU) { *where = i; return TGT_YOU; }
         }
     }
     if (best != TGT_NONE) return best;
@@ -426,6 +500,179 @@ static int noun_use_at(const scan *s, size_t a, size_t b)
     return det_before && ends_phrase;
 }
 
+/* A match that is only a piece of a longer word: an HTML character
+ * reference ("&#243;") glued to its end with no space, as in an escaped
+ * accented word. Such a match is not the term. Pinned by test
+ * "entity fragment". */
+static int fragment_match(const la_text *t, const la_match *m)
+{
+    size_t b = m->tok + (m->ntok ? m->ntok : 1);
+    if (b + 1 >= t->ntok) return 0;
+    const la_token *n = &t->tok[b], *h = &t->tok[b + 1];
+    if (n->start != t->tok[b - 1].end || h->start != n->end) return 0;
+    return n->type == LA_TOK_PUNCT && t->norm[n->nstart] == '&' &&
+           h->nend > h->nstart && t->norm[h->nstart] == '#';
+}
+
+/* "you are (being) (such) a X", "you're a X", "ur X": a second-person
+ * subject earlier in the clause, joined to the word at a by a copula.
+ * "your X is ..." does not count: the reader's thing is the subject. */
+static int you_subject_at(const scan *s, size_t a, size_t *where)
+{
+    const la_text *t = s->t;
+    int cop = 0;
+    char w[32];
+    for (size_t i = a; i > 0 && a - i < YOU_CLAUSE_WINDOW; ) {
+        if (i != a && hard_stop(t, i)) return 0;
+        i--;
+        if (t->tok[i].type == LA_TOK_PUNCT && t->norm[t->tok[i].nstart] == ',') return 0;
+        tok_word(t, i, w, sizeof w);
+        if (tok_is(t, i, copulas)) cop = 1;
+        if (s->tk[i] & KB(LA_KIND_SECOND_PERSON)) {
+            /* "your a X" is a common spelling of "you're a X" */
+            if ((strcmp(w, "your") == 0 && !tok_is(t, i + 1, (const char *const[]){"a", "an", "such", NULL})) ||
+                strcmp(w, "yours") == 0)
+                return 0;
+            if (strcmp(w, "your") == 0) { *where = i; return 1; }
+            if (cop || ends_with(w, "'re") || strcmp(w, "youre") == 0 ||
+                strcmp(w, "ur") == 0 || strcmp(w, "ure") == 0) {
+                *where = i;
+                return 1;
+            }
+            return 0;
+        }
+        if (s->tk[i] & (KB(LA_KIND_FIRST_PERSON) | KB(LA_KIND_THIRD_PERSON) |
+                        KB(LA_KIND_PERSON)))
+            return 0;
+    }
+    return 0;
+}
+
+/* "X is a W", "X looks like a W", "he's a W": the subject X of a copula
+ * at most PREDICATE_GAP tokens before the word at a. Returns the target
+ * the subject gives (a person noun, a pronoun, a name, "my <noun>", a
+ * thing), TGT_NONE when there is no such predicate. */
+static enum target predicate_subject(const scan *s, size_t a, size_t *where)
+{
+    const la_text *t = s->t;
+    char w[32], v[32];
+    for (size_t c = a; c > 0 && a - c <= PREDICATE_GAP; ) {
+        if (c != a && soft_stop(t, c) && !tok_is(t, c, (const char *const[]){"so", NULL}))
+            return TGT_NONE;
+        c--;
+        tok_word(t, c, w, sizeof w);
+        if (ends_with(w, "'s") || strcmp(w, "hes") == 0 || strcmp(w, "shes") == 0) {
+            /* fused subject and copula: "he's", "that's", "josh's" */
+            enum target g = token_target(s, c);
+            if (g == TGT_NONE && tok_is(t, c, demonstratives)) g = TGT_OBJECT;
+            if (g != TGT_NONE) *where = c;
+            return g;
+        }
+        int cop = tok_is(t, c, copulas);
+        if (!cop && strcmp(w, "like") == 0 && c > 0) {
+            tok_word(t, c - 1, v, sizeof v);
+            cop = strncmp(v, "look", 4) == 0 || strncmp(v, "sound", 5) == 0 ||
+                  strncmp(v, "act", 3) == 0;
+            if (cop) c--;
+        }
+        if (!cop) continue;
+        while (c > 0 && tok_is(t, c - 1, copulas)) c--;  /* "are being" */
+        if (c == 0 || hard_stop(t, c)) return TGT_NONE;
+        size_t x = c - 1;
+        enum target g = token_target(s, x);
+        if (g == TGT_NONE && tok_is(t, x, demonstratives)) g = TGT_OBJECT;
+        /* "my stepdad is ...": a possessive before an unknown noun names
+         * someone's relation or thing; read it as a person unless the
+         * lexicon calls the noun a thing */
+        if (g == TGT_NONE && x > 0 && t->tok[x].type == LA_TOK_WORD && tok_is(t, x - 1, possessives))
+            g = TGT_PERSON;
+        if (g != TGT_NONE) *where = x;
+        return g;
+    }
+    return TGT_NONE;
+}
+
+/* A sentence-final name-calling word with no determiner or possessive
+ * before it, in a message of more than one word: a form of address
+ * ("tell me, idiot", "no way asshole"). */
+static int vocative_at(const scan *s, size_t a, size_t b)
+{
+    const la_text *t = s->t;
+    if (a == 0) return 0;
+    if (b < t->ntok && !hard_stop(t, b) && t->tok[b].type != LA_TOK_URL &&
+        t->tok[b].type != LA_TOK_EMOJI && t->tok[b].type != LA_TOK_HASHTAG)
+        return 0;
+    size_t p = a - 1;
+    /* skip one modifier: "you fucking idiot" is handled as noun use; here
+     * "no way fucking idiot" */
+    if ((s->tk[p] & (KB(LA_KIND_PROFANITY) | KB(LA_KIND_INSULT))) && p > 0) p--;
+    const la_token *k = &t->tok[p];
+    if (k->type == LA_TOK_PUNCT) return t->norm[k->nstart] == ',';
+    if (k->type != LA_TOK_WORD) return 0;
+    if (hard_stop(t, a)) return 0;
+    if (tok_is(t, p, determiners) || tok_is(t, p, possessives) || tok_is(t, p, copulas) ||
+        tok_is(t, p, conjunctions) || tok_is(t, p, prepositions) ||
+        tok_is(t, p, demonstratives) || (s->tk[p] & KB(LA_KIND_INTENSIFIER)))
+        return 0;
+    return 1;
+}
+
+/* A sexual word used literally rather than as an intensifier or an
+ * exclamation: a body word with a determiner or possessive before it in
+ * the clause ("my X", "a big X") and no thing right after it ("X cat"),
+ * or the verb aimed at a third person or after "to" ("X her", "want to
+ * X"). Person nouns ("bitch") are judged as name-calling instead. */
+static int explicit_sexual_at(const scan *s, const assess *o)
+{
+    const la_text *t = s->t;
+    const la_term *term = o->m->term;
+    if (term->kind != LA_KIND_PROFANITY || o->person_noun) return 0;
+    if (strstr(term->category, "sex") == NULL && strcmp(term->category, "anatomical") != 0)
+        return 0;
+    size_t a = o->m->tok, b = a + (o->m->ntok ? o->m->ntok : 1);
+    if (strncmp(term->norm, "fuck", 4) == 0) {
+        if (b < t->ntok && (s->tk[b] & (KB(LA_KIND_THIRD_PERSON) | KB(LA_KIND_PERSON))) &&
+            !tok_is(t, b, demonstratives))
+            return 1;
+        if (strcmp(term->norm, "fuck") != 0 || a == 0) return 0;
+        if (tok_is(t, a - 1, (const char *const[]){"to", NULL})) return 1;
+        /* "a good X" as a noun for a sex partner (not "the X", "a
+         * flying X" idioms are rarer than this) */
+        return a >= 2 && tok_is(t, a - 2, (const char *const[]){"a", NULL}) &&
+               t->tok[a - 1].type == LA_TOK_WORD && o->noun_use == 0 &&
+               (a + 1 >= t->ntok || hard_stop(t, a + 1));
+    }
+    if (a > 0 && tok_is(t, a - 1, sex_verbs)) return 1;
+    if (b < t->ntok && (s->tk[b] & KB(LA_KIND_OBJECT))) return 0;
+    for (size_t d = 1; d <= SEXUAL_DET_GAP && d <= a; d++) {
+        size_t i = a - d;
+        if (soft_stop(t, i + 1) && d > 1) break;
+        if (tok_is(t, i, determiners) || tok_is(t, i, possessives) ||
+            t->tok[i].type == LA_TOK_NUMBER)
+            return 1;
+    }
+    return 0;
+}
+
+/* A homonym slur read in its innocent sense: the nearest cue around it is
+ * a thing ("cheese crackers", "a coon cat", "that's X" of a situation),
+ * or it is written as a name (capitalized in mid-sentence: a team, a
+ * brand) and nobody is addressed. */
+static int innocent_sense(const scan *s, const assess *o)
+{
+    const la_token *k = &s->t->tok[o->m->tok];
+    size_t a = o->m->tok, b = a + (o->m->ntok ? o->m->ntok : 1);
+    if (o->target == TGT_OBJECT &&
+        ((o->target_tok < a && a - o->target_tok <= INNOCENT_GAP) ||
+         (o->target_tok >= b && o->target_tok - b < INNOCENT_GAP)))
+        return 1;
+    if ((k->flags & LA_TOKF_CAPITAL) && !(k->flags & LA_TOKF_ALLCAPS) &&
+        !sentence_initial(s->t, o->m->tok) && o->target != TGT_YOU &&
+        o->target != TGT_SELF && !o->noun_use)
+        return 1;
+    return 0;
+}
+
 static int match_obfuscated(const la_match *m)
 {
     return (m->how & (LA_HOW_LEET | LA_HOW_SEPARATOR | LA_HOW_MASK |
@@ -450,6 +697,20 @@ static void assess_match(const scan *s, const la_match *m, assess *o)
                   !soft_stop(s->t, b) &&
                   !(s->tk[b] & (KB(LA_KIND_SECOND_PERSON) | KB(LA_KIND_FIRST_PERSON) |
                                 KB(LA_KIND_THIRD_PERSON)));
+    /* a person noun modifies only another noun for a person or another
+     * swear word ("bitch ass", "X boy"); before a verb, a relative
+     * pronoun or a preposition ("bitches are", "a X that ...", "X in
+     * the street") it is the noun itself */
+    if (o->person_noun && o->modifier)
+        o->modifier = (s->tk[b] & (KB(LA_KIND_PERSON) | KB(LA_KIND_PROFANITY) |
+                                   KB(LA_KIND_SLUR) | KB(LA_KIND_INSULT))) != 0;
+    size_t w = 0;
+    o->you_subject = you_subject_at(s, a, &w);
+    if (o->you_subject && o->target != TGT_YOU) { o->target = TGT_YOU; o->target_tok = w; }
+    o->pred = predicate_subject(s, a, &o->pred_tok);
+    o->vocative = vocative_at(s, a, b);
+    o->explicit_sex = explicit_sexual_at(s, o);
+    o->fragment = fragment_match(s->t, m);
 }
 
 /* ---- threats and dehumanization ----------------------------------------------- */
@@ -490,6 +751,39 @@ static size_t threat_pattern(const scan *s, size_t *subj)
                     return x + 1;
                 }
             }
+        }
+    }
+    return 0;
+}
+
+/* Imperative threat: a violent verb in its base form at the start of a
+ * clause or after a lead ("please", "somebody", "let's"), then within
+ * THREAT_GAP tokens the person it is aimed at: "kill you", "somebody
+ * shoot that X", "let's burn them". Returns the verb's match index + 1
+ * and the target token, or 0. Pinned by test "imperative threat". */
+static size_t imperative_threat(const scan *s, size_t *target)
+{
+    const la_text *t = s->t;
+    for (size_t mi = 0; mi < t->nm; mi++) {
+        const la_match *m = &t->m[mi];
+        if (m->term->kind != LA_KIND_VIOLENCE || (m->how & LA_HOW_INFLECTION)) continue;
+        size_t v = m->tok, e = v + (m->ntok ? m->ntok : 1);
+        if (!(sentence_initial(t, v) || soft_stop(t, v) ||
+              (v > 0 && (tok_is(t, v - 1, imperative_leads) ||
+                         t->tok[v - 1].type == LA_TOK_MENTION))))
+            continue;
+        if (negated_at(s, v)) continue;
+        for (size_t x = e; x < t->ntok && x < e + THREAT_GAP; x++) {
+            if (hard_stop(t, x)) break;
+            enum target g = token_target(s, x);
+            if (g == TGT_YOU || g == TGT_PERSON || g == TGT_IDENTITY ||
+                (s->tk[x] & KB(LA_KIND_SLUR))) {
+                *target = x;
+                return mi + 1;
+            }
+            if (!tok_is(t, x, determiners) && !tok_is(t, x, demonstratives) &&
+                !(s->tk[x] & (KB(LA_KIND_PROFANITY) | KB(LA_KIND_INSULT))))
+                break;
         }
     }
     return 0;
@@ -614,13 +908,18 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
     for (size_t i = 0; i < t->ntok; i++)
         if (t->tok[i].type == LA_TOK_WORD) nwords++;
     int short_msg = nwords <= SHORT_MESSAGE_WORDS;
+    /* shouting: most words in capitals */
+    size_t ncaps = 0;
+    for (size_t i = 0; i < t->ntok; i++)
+        if (t->tok[i].type == LA_TOK_WORD && (t->tok[i].flags & LA_TOKF_ALLCAPS)) ncaps++;
+    int shouting = nwords >= SHOUT_MIN_WORDS && ncaps * 10 >= nwords * SHOUT_TENTHS;
 
     /* per abusive match */
     size_t na = 0;
     int nprof = 0, nslur = 0, ninsult = 0, mild_only = 1, strong_prof = 0;
     int slur_attack = 0, slur_uncertain_attack = 0, slur_uncertain = 0;
     int insult_you = 0, insult_person = 0, profane_you = 0, sexual_at = 0;
-    int person_attack = 0, reclaimed = 0;
+    int person_attack = 0, slur_blocks = 0, homonym_innocent = 0, homonym_weak = 0;
     int counter_any = 0, negated_any = 0, quoted_any = 0, obfusc_attack = 0;
     int neg_total = 0;
     int tgt_seen[TGT_YOU + 1] = {0};
@@ -629,68 +928,122 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
         unsigned k = m->term->kind;
         if (k == LA_KIND_NEGATIVE && !negated_at(&s, m->tok)) neg_total++;
         if (!is_abusive_kind(k)) continue;
-        assess *o = &as[na++];
+        assess *o = &as[na];
         assess_match(&s, m, o);
+        if (o->fragment) {
+            /* the labeler saw the word inside another one ("Jap" of an
+             * escaped "Japón"): a look-alike, not the term */
+            if (k == LA_KIND_SLUR) { homonym_innocent = 1; slur_uncertain = 1; }
+            continue;
+        }
+        na++;
         tgt_seen[o->target]++;
         if (o->counter) counter_any = 1;
         if (o->negated) negated_any = 1;
         if (o->quoted) quoted_any = 1;
         int gated = o->counter || o->negated;
-        int at_you = o->target == TGT_YOU;
-        int at_person = o->target == TGT_PERSON || o->target == TGT_IDENTITY;
+        int at_you = o->target == TGT_YOU || o->pred == TGT_YOU;
+        int at_person = o->target == TGT_PERSON || o->target == TGT_IDENTITY ||
+                        o->pred == TGT_PERSON || o->pred == TGT_IDENTITY;
+        /* name-calling: the word names whoever it is said of ("you X",
+         * "a X", "he is a X", "..., X") */
+        int named = o->noun_use || o->pred != TGT_NONE || o->vocative;
         if (k == LA_KIND_PROFANITY) {
             nprof++;
             if (m->term->severity > LA_SEV_MILD) mild_only = 0;
             if (m->term->severity >= LA_SEV_STRONG) strong_prof = 1;
-            /* "you shit", "ur a bitch" (noun use) or "fuck you" (the
-             * pronoun right after a moderate or strong word) */
+            /* "you shit", "ur a bitch" (noun use), "fuck you" or "fuck
+             * this bot" (the addressee right after a moderate or strong
+             * word, a determiner allowed between) */
+            size_t e = m->tok + (m->ntok ? m->ntok : 1);
+            int right_after = o->target_tok == e ||
+                              (o->target_tok == e + 1 && tok_is(t, e, determiners));
             if (!gated && at_you && o->pos == 0 &&
-                (o->noun_use || (o->target_tok == m->tok + (m->ntok ? m->ntok : 1) &&
-                                 m->term->severity >= LA_SEV_MODERATE))) {
+                (o->noun_use || o->you_subject ||
+                 (right_after && m->term->severity >= LA_SEV_MODERATE))) {
                 profane_you = 1;
                 if (o->obfuscated) obfusc_attack = 1;
             }
-            if (o->person_noun && !gated) {
-                /* "you bitch" is covered above; a bare "bitch!" answers
-                 * someone; "that bitch", "he is a prick" name a person */
-                if (o->target == TGT_NONE && short_msg) profane_you = 1;
-                else if (at_person || (m->tok > 0 && tok_is(t, m->tok - 1, demonstratives)))
-                    person_attack = 1;
+            if (o->person_noun && (!gated || (o->vocative && !o->counter))) {
+                /* a person noun used as a noun calls someone that word:
+                 * "bitch!" answers someone; "that bitch", "he is a prick",
+                 * "these hoes" name people. Only as a modifier ("bitch
+                 * ass") or an exclamation is it mere profanity. */
+                if ((o->target == TGT_NONE && short_msg) || o->vocative) profane_you = 1;
+                else if (!o->modifier || at_person) person_attack = 1;
             }
-            if (at_person && o->noun_use && o->person_noun && !gated && o->pos == 0)
+            if (at_person && named && o->person_noun && !gated && o->pos == 0)
                 insult_person = 1;
+            /* "my friends are being shit", "this bot is fucking useless":
+             * a swear word predicated of a person or the reader */
+            if (!gated && o->pos == 0 && !o->modifier) {
+                if (o->pred == TGT_PERSON || o->pred == TGT_IDENTITY) insult_person = 1;
+                else if (o->pred == TGT_YOU) profane_you = 1;
+            }
             /* sexual words about you or me, not as an intensifier ("fuck
              * me", "lick my ass"; not "fucking cocaine"): harassment */
             if (sexual_term(m->term) && !o->modifier &&
                 (at_you || o->target == TGT_SELF || short_msg))
                 sexual_at = 1;
+            if (o->explicit_sex) sexual_at = 1;
         } else if (k == LA_KIND_SLUR) {
             nslur++;
             mild_only = 0;
-            if (o->uncertain) {
+            int homonym = (m->term->flags & LA_TF_HOMONYM) != 0;
+            int recl = (m->term->flags & LA_TF_RECLAIMED) != 0;
+            if (o->counter) continue;
+            if (homonym && !recl && !at_you && innocent_sense(&s, o)) {
+                /* "cheese crackers": the innocent sense */
+                homonym_innocent = 1;
                 slur_uncertain = 1;
-                if (m->term->flags & LA_TF_RECLAIMED) reclaimed = 1;
-                /* an uncertain slur attacks only with an attack context */
-                if (!gated && o->pos == 0 && (at_you || o->neg > 0) && o->noun_use)
+                continue;
+            }
+            if (homonym && !recl && !at_you && !at_person && !named && o->neg == 0 &&
+                !short_msg && !(m->tok > 0 && tok_is(t, m->tok - 1, demonstratives))) {
+                /* nothing around it reads as a person being called
+                 * the word ("the X lost again"): lean innocent, weaker */
+                homonym_weak = 1;
+                slur_uncertain = 1;
+                continue;
+            }
+            /* any other slur, even one that could be innocent, keeps a
+             * toxic label from being called profanity-only */
+            slur_blocks = 1;
+            if (homonym || recl) {
+                slur_uncertain = 1;
+                /* an uncertain slur attacks only with an attack context:
+                 * aimed at the reader, or naming a person, or with anger */
+                if (!o->negated && o->pos == 0 &&
+                    (o->pred == TGT_YOU || o->pred == TGT_PERSON || o->pred == TGT_IDENTITY ||
+                     (o->noun_use && at_you)))
                     slur_uncertain_attack = 1;
-            } else if (!o->counter && o->target != TGT_OBJECT && o->target != TGT_SELF) {
+            } else if (o->target != TGT_OBJECT && o->target != TGT_SELF) {
                 /* aimed at a thing ("my phone is acting X") or used of
-                 * oneself, the word insults no one present */
-                /* a negated slur is still a slur ("you're not a X, you're
-                 * a Y" is rare next to "not even a X"): only counter-speech
-                 * and quotation clear it */
+                 * oneself, the word insults no one present; a negated
+                 * slur is still a slur ("you're not a X, you're a Y"):
+                 * only counter-speech and quotation clear it */
                 slur_attack = 1;
                 if (o->obfuscated) obfusc_attack = 1;
             }
         } else { /* insult */
             ninsult++;
             mild_only = 0;
+            /* a mild word with ordinary senses ("trash", "ugly", "snake")
+             * rates things as often as people: only said straight to the
+             * reader ("you're trash") does it insult */
+            int weak = (m->term->flags & LA_TF_HOMONYM) && m->term->severity <= LA_SEV_MILD;
             if (!gated && o->pos == 0) {
-                if (at_you || (o->target == TGT_NONE && short_msg)) {
+                if ((at_you && (!weak || o->you_subject || o->pred == TGT_YOU || o->noun_use)) ||
+                    (!weak && o->target == TGT_NONE && short_msg) ||
+                    (!weak && o->vocative)) {
                     insult_you = 1;
                     if (o->obfuscated) obfusc_attack = 1;
                 }
-                else if (at_person) insult_person = 1;
+                else if (at_person && !weak) insult_person = 1;
+                else if (o->target == TGT_IDENTITY || o->pred == TGT_IDENTITY) insult_person = 1;
+                /* "the idiot who ...": name-calling of someone unnamed */
+                else if (!weak && o->noun_use) person_attack = 1;
+                else if (at_person && weak) person_attack = 1;
             }
         }
     }
@@ -713,6 +1066,8 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
     }
     size_t tp_subj = 0, tp_end = threat_pattern(&s, &tp_subj);
     if (tp_end) threat = 1;
+    size_t it_tgt = 0, it = imperative_threat(&s, &it_tgt);
+    if (it) threat = 1;
 
     size_t dh_subj = 0, dh = dehum_pattern(&s, &dh_subj);
     int dehum = 0;
@@ -744,6 +1099,16 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
             }
         }
         if (neg) ident_attacked = 1;
+        /* "you are gay", "ur gay", "he's so gay" said without praise: the
+         * identity word used as a taunt; a lone identity word answers
+         * someone the same way */
+        size_t w = 0;
+        enum target pt = predicate_subject(&s, a, &w);
+        enum target ft = find_target(&s, a, b, &w);
+        if (!count_near(&s, a, b, LA_KIND_POSITIVE, POLARITY_WINDOW) &&
+            (pt == TGT_YOU || pt == TGT_PERSON || ft == TGT_YOU || you_subject_at(&s, a, &w) ||
+             (short_msg && nwords <= 1)))
+            ident_attacked = 1;
         if (count_near(&s, a, b, LA_KIND_POSITIVE, POLARITY_WINDOW)) ident_pos = 1;
     }
     for (size_t i = 0; i < na; i++)
@@ -793,6 +1158,11 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
             add_token_ev(r, f, t, tp_end - 1, "target");
             budget -= 2;
         }
+        if (it) {
+            la_result_add_match(r, f, &t->m[it - 1]);
+            add_token_ev(r, f, t, it_tgt, "target");
+            budget -= 2;
+        }
         if (dh) {
             add_token_ev(r, f, t, dh_subj, "target");
             la_result_add_match(r, f, &t->m[dh - 1]);
@@ -816,15 +1186,16 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
 
     /* ---- PROFANITY_ONLY ---- */
     int evidence = nprof || nslur || ninsult || threat || dehum || neg_total;
-    if ((nprof || ninsult || slur_uncertain) && !attack && !insult_person && !person_attack) {
-        double sc = (nprof || ninsult) ? PO_BASE : PO_HOMONYM;
+    if ((nprof || ninsult || homonym_innocent || homonym_weak) && !attack && !insult_person &&
+        !person_attack && !slur_blocks && !sexual_at) {
+        double sc = (nprof || ninsult) ? PO_BASE :
+                    homonym_innocent ? PO_HOMONYM_INNOCENT : PO_HOMONYM_WEAK;
         const char *why = "profanity with no target";
         int self = tgt_seen[TGT_SELF], obj = tgt_seen[TGT_OBJECT];
         int you = tgt_seen[TGT_YOU], person = tgt_seen[TGT_PERSON] + tgt_seen[TGT_IDENTITY];
         int pos_near = 0, neg_near = 0;
         for (size_t i = 0; i < na; i++) { pos_near += as[i].pos; neg_near += as[i].neg; }
-        if (sexual_at) { sc -= PO_SEXUAL_AT; }
-        else if (pos_near) { sc += PO_POSITIVE; why = "profanity used with praise or excitement"; }
+        if (pos_near) { sc += PO_POSITIVE; why = "profanity used with praise or excitement"; }
         else if (self && !you && !person) { sc += PO_SELF; why = "profanity aimed at the speaker themself"; }
         else if (obj && !you && !person) { sc += PO_OBJECT; why = "profanity aimed at an object or situation"; }
         else if (!you && !person && !self && !obj) { sc += PO_NO_TARGET; }
@@ -833,11 +1204,16 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
         if (person && !pos_near) sc -= PO_PERSON_NEAR;
         if (neg_near || neg_total) sc -= PO_NEGATIVE;
         if (nprof >= PO_MANY_COUNT) sc -= PO_MANY;
-        if (!nprof && !ninsult) why = "a word that is a slur only in another sense, with no attack around it";
-        else if (slur_uncertain) sc -= PO_MANY;
-        /* reclaimed words: in-group use is common but so is abuse; never
-         * a confident verdict either way */
-        if (reclaimed) sc -= PO_RECLAIMED;
+        if (shouting && !pos_near) sc -= PO_SHOUTING;
+        if (!nprof && !ninsult)
+            why = homonym_innocent ? "a word that is a slur only in another sense, here used in its innocent sense"
+                                   : "a word that is a slur only in another sense, and nothing calls a person that word";
+        else if (slur_uncertain && !homonym_innocent) sc -= PO_MANY;
+        /* a lone swear word in a short message, aimed at nothing and not
+         * praising: an exclamation or an outburst, reviewers split */
+        if (short_msg && !pos_near && !mild_only && !self && !obj && !homonym_innocent &&
+            sc > PO_BARE_EXCLAMATION)
+            sc = PO_BARE_EXCLAMATION;
         sc = clamp01(sc);
         if (sc >= PO_MIN) {
             la_finding *f = la_result_add_finding(r, LA_R_PROFANITY_ONLY, sc,

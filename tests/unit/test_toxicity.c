@@ -27,7 +27,10 @@ static const char core_tsv[] =
     "moron\tinsult\tintellect\tmoderate\t\n"
     "blorg\tslur\tethnicity\tstrong\t\n"
     "zintar\tslur\tsexuality\tstrong\t\n"
-    "crumbler\tslur\tethnicity\tmoderate\thomonym\n";
+    "crumbler\tslur\tethnicity\tmoderate\thomonym\n"
+    "bitch\tprofanity\tsexual\tstrong\t\n"
+    "cock\tprofanity\tsexual\tstrong\t\n"
+    "trash\tinsult\tworth\tmild\thomonym\n";
 
 static la_lexicon *lex;
 static la_options opt;
@@ -295,6 +298,76 @@ static void test_no_evidence(void)
     CHECK(row.r.nfind == 0);
 }
 
+static void test_context_rules(void)
+{
+    /* homonym innocent: a thing right beside it shows the innocent sense;
+     * said to "you" it is an uncertain attack */
+    run("we had cheese crumbler for dinner", T);
+    const la_finding *f = found(LA_R_PROFANITY_ONLY);
+    CHECK(f != NULL);
+    CHECK_NEAR(f ? f->score : 0, 0.9, 1e-9);
+    run("shut up you crumbler", N);
+    f = found(LA_R_MISSED_TOXICITY);
+    CHECK(f != NULL);
+    CHECK_NEAR(f ? f->score : 0, 0.45, 1e-9);
+    run("shut up you crumbler", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+    /* a look-alike inside an escaped word is not the term */
+    run("we went to crumbler&#243;n last year", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) == NULL);
+
+    /* person nouns used as nouns are name-calling */
+    run("these bitches are the worst", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+    run("I met a bitch that lied", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+
+    /* sexual content is never profanity-only */
+    run("my cock is so hard", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+    run("I want to fuck her", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+
+    /* bare exclamation: below the reporting floor */
+    run("shit", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+    run("damn", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) != NULL);
+
+    /* predicate, vocative and reader-subject insults */
+    run("my boss is an idiot", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) != NULL);
+    run("no way, idiot", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) != NULL);
+    run("you are being such an idiot", N);
+    f = found(LA_R_MISSED_TOXICITY);
+    CHECK(f && strstr(f->why, "reader") != NULL);
+    run("this traffic is trash", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) == NULL);
+
+    /* the bot is the addressee */
+    run("fuck this bot", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) != NULL);
+
+    /* shouting lowers a profanity-only score */
+    double calm = score_of("this printer is shit", T, LA_R_PROFANITY_ONLY);
+    double loud = score_of("THIS PRINTER IS SHIT", T, LA_R_PROFANITY_ONLY);
+    CHECK(calm > loud);
+
+    /* an identity word as a taunt is not identity-only */
+    run("you are gay", T);
+    CHECK(found(LA_R_IDENTITY_ONLY) == NULL);
+    run("I'm a proud gay man", T);
+    CHECK(found(LA_R_IDENTITY_ONLY) != NULL);
+
+    /* imperative threat */
+    run("somebody stab that blorg", N);
+    f = found(LA_R_MISSED_TOXICITY);
+    CHECK(f && strstr(f->why, "threat") != NULL);
+    run("stab wounds heal slowly", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) == NULL);
+}
+
 int main(void)
 {
     setup();
@@ -302,6 +375,7 @@ int main(void)
     test_missed();
     test_identity_only();
     test_no_evidence();
+    test_context_rules();
     la_text_free(&txt);
     la_buf_free(&scratch);
     la_arena_free(&arena);
