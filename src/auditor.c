@@ -851,11 +851,40 @@ static int cmp_items(const void *x, const void *y)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* The model verdict joins the heuristic findings: MODEL_DISAGREES with
- * its evidence, and the row score blends both as
- *     s = 1 - (1 - h) * (1 - w * m)
- * (h: best heuristic score, m: model doubt, w: --model-weight), so a row
- * that both doubt outranks a row that only one doubts. */
+/* The model's verdict joins the heuristic findings, both ways.
+ *
+ * Where the model doubts the label (confident learning flagged the row),
+ * MODEL_DISAGREES is added with its evidence, and the row score blends
+ * both signals as s = 1 - (1 - h)(1 - w m) (h: best heuristic score, m:
+ * the model's doubt, w: --model-weight), so a row that both doubt ranks
+ * above a row that only one doubts.
+ *
+ * Where the model is sure of the given label (doubt m below VOUCH_DOUBT),
+ * a finding that judges the label from the text alone (PROFANITY_ONLY,
+ * IDENTITY_ONLY, MISSED_TOXICITY, NO_EVIDENCE, SPAM in a spam/ham set) is
+ * scaled by 1 - w (1 - m / VOUCH_DOUBT): at w = 0.5 a label the model is
+ * certain of halves such a finding, so weak lexical hunches drop below the
+ * queue threshold while strong ones stay. Findings the model cannot judge
+ * (duplicates, conflicts, agreement, junk, spam in a toxicity set) are
+ * left alone. A systematic labeling bias (a word labelers keyed on
+ * throughout) is learned by the model too, so its vouching is limited to
+ * w; keyed_terms in the summary shows such words, and --model-weight 0
+ * turns both directions off. Pinned by tests/cases/learn-vouch.case. */
+#define VOUCH_DOUBT 0.3
+
+static int model_judges(la_reason code, la_class label)
+{
+    switch (code) {
+    case LA_R_PROFANITY_ONLY: case LA_R_IDENTITY_ONLY: case LA_R_MISSED_TOXICITY:
+    case LA_R_NO_EVIDENCE:
+        return 1;
+    case LA_R_SPAM:
+        return label == LA_CLASS_SPAM || label == LA_CLASS_HAM;
+    default:
+        return 0;
+    }
+}
+
 static void apply_model(la_auditor *a, item *it, la_result *r)
 {
     la_learn_verdict v;
@@ -863,10 +892,19 @@ static void apply_model(la_auditor *a, item *it, la_result *r)
     r->model.has_model = 1;
     r->model.p_given = v.p_given;
     r->model.p_suggested = v.p_suggested;
-    if (!v.flagged) return;
+    double w = a->opt.model_weight;
+    if (!v.flagged) {
+        r->model.p_suggested = 1 - v.p_given;   /* the other class */
+        double doubt = 1 - v.p_given;
+        if (doubt >= VOUCH_DOUBT || w <= 0) return;
+        double factor = 1 - w * (1 - doubt / VOUCH_DOUBT);
+        for (int i = 0; i < r->nfind; i++)
+            if (model_judges(r->find[i].code, r->label_class)) r->find[i].score *= factor;
+        la_result_settle(r);
+        return;
+    }
     if (a->reason_filter && !a->reason_keep[LA_R_MODEL_DISAGREES]) return;
     double h = r->score;
-    double w = a->opt.model_weight;
     const char *given = la_class_name(r->label_class);
     const char *sug = la_class_name(v.suggested);
     la_finding *f = la_result_add_finding(
