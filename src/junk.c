@@ -119,11 +119,20 @@ static void span_script(const char *s, uint32_t a, uint32_t b, int *latin,
     }
 }
 
-static int tok_matched(const la_text *t, size_t i)
+/* Marks in cov[0..ntok) the tokens covered by a lexicon match: one pass
+ * over the matches, so a long row stays linear (scanning the matches for
+ * every token was quadratic; tests/cases/rel-long-row-linear.case). */
+static const unsigned char *matched_tokens(const la_detect_ctx *c)
 {
+    const la_text *t = c->text;
+    la_buf_reset(c->scratch);
+    la_buf_reserve(c->scratch, t->ntok);
+    unsigned char *cov = (unsigned char *)c->scratch->p;
+    memset(cov, 0, t->ntok);
     for (size_t m = 0; m < t->nm; m++)
-        if (i >= t->m[m].tok && i < t->m[m].tok + t->m[m].ntok) return 1;
-    return 0;
+        for (uint32_t k = t->m[m].tok; k < t->m[m].tok + t->m[m].ntok && k < t->ntok; k++)
+            cov[k] = 1;
+    return cov;
 }
 
 /* ---- mojibake --------------------------------------------------------------
@@ -303,6 +312,7 @@ static void check_gibberish(const la_detect_ctx *c, la_row *row)
     int letters = 0, mashed = 0, judged = 0, known = 0, nm = 0;
     size_t mtok[8];
     char w[64];
+    const unsigned char *cov = matched_tokens(c);
     for (size_t i = 0; i < t->ntok; i++) {
         const la_token *k = &t->tok[i];
         if (k->type == LA_TOK_CJK) { letters += (int)(k->end - k->start); continue; }
@@ -321,7 +331,7 @@ static void check_gibberish(const la_detect_ctx *c, la_row *row)
             w[j] = p[j];
         }
         if (!ascii_letters) continue;  /* apostrophes, hyphens: real words */
-        if (tok_matched(t, i)) { judged++; known++; continue; }
+        if (cov[i]) { judged++; known++; continue; }
         judged++;
         if (c->dict && la_dict_check(c->dict, c->cache, w, n)) { known++; continue; }
         if (c->dict && (k->flags & LA_TOKF_CAPITAL)) {

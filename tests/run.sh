@@ -88,8 +88,11 @@ for c in "$top"/tests/cases/*.case; do
         printf '%b' "$(cat "$d/stdin-printf")" > "$d/in"
     elif [ -f "$d/stdin" ]; then cp "$d/stdin" "$d/in"
     else : > "$d/in"; fi
+    t0=$(date +%s)
     (cd "$T" && sh -c "$(cat "$d/cmd")" < "$d/in" > "$d/out" 2> "$d/err")
     st=$?
+    secs=$(( $(date +%s) - t0 ))
+    [ "$secs" -lt 5 ] || name="$name (${secs}s)"
     [ -f "$d/stdout" ] || : > "$d/stdout"
     [ -f "$d/stderr" ] || : > "$d/stderr"
     want_st=0; [ -f "$d/status" ] && want_st=$(tr -d ' \n' < "$d/status")

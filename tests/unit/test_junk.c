@@ -65,6 +65,8 @@ int main(void)
     la_options_init(&opt);
     la_text_init(&txt);
     ctx.opt = &opt; ctx.lex = lex; ctx.dict = dict; ctx.cache = cache;
+    static la_buf scratch;      /* detectors use this thread's scratch buffer */
+    ctx.scratch = &scratch;
 
     /* ---- EMPTY_TEXT ---- */
     la_finding *f = empty_of("", LA_CLASS_TOXIC);
