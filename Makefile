@@ -34,8 +34,8 @@ endif
 BUILD = build
 ifeq ($(SANITIZE),1)
 BUILD = build/san
-ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-SAN_LDFLAGS = -fsanitize=address,undefined
+ALL_CFLAGS += -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_LDFLAGS = -fsanitize=address,undefined,float-cast-overflow
 endif
 
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))

@@ -249,8 +249,12 @@ typedef int (*la_result_fn)(const la_result *r, void *ud);
 la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
                            char *err, size_t errlen, int *status);
 
-/* Audits every line of one stream. name is used in diagnostics. Returns
- * LA_OK, or LA_EIO when reading failed (the lines read so far count). */
+/* Audits every line of one stream. name is used in diagnostics. Reads
+ * through fileno(in) (fread when in has no descriptor) and returns within
+ * about 100 ms of la_auditor_interrupt, dropping an unfinished last line.
+ * Returns LA_OK, or LA_EIO when reading failed (the lines read so far
+ * count). A regular file's lines may be read again at la_auditor_finish
+ * (by name, at their byte offsets) if the classifier flags them. */
 int la_auditor_feed(la_auditor *a, const char *name, FILE *in);
 
 /* Audits one line (without its newline) as line number lineno of name. */
@@ -273,6 +277,8 @@ typedef struct la_stats {
     uint64_t bytes_read;
     uint64_t files_unreadable;
     double seconds;
+    int interrupted;       /* reading stopped early: a signal, or the queue's
+                              reader went away; the counts cover what was read */
 } la_stats;
 
 const la_stats *la_auditor_stats(const la_auditor *a);

@@ -1098,6 +1098,7 @@ int la_auditor_finish(la_auditor *a)
     if (a->keep_all) la_learn_finish(a->learn);
     if (a->buffer_queue) finish_items(a);
     a->st.seconds = now_seconds(&a->t0);
+    a->st.interrupted = a->interrupted || a->stopped;
 
     if (a->rejects) {
         if (fflush(a->rejects) != 0 || fclose(a->rejects) != 0) a->failed_io = 1;

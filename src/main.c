@@ -142,7 +142,8 @@ static const char usage_text[] =
 "  -V, --version               version and library versions\n"
 "\n"
 "Exit status: 0 all lines audited, 1 some lines rejected, 2 usage error,\n"
-"3 lexicon or dictionary not loaded, 4 read or write error.\n";
+"3 lexicon or dictionary not loaded, 4 read or write error; 130/143 when\n"
+"interrupted by SIGINT/SIGTERM (the summary of the rows read is written).\n";
 
 enum {
     OPT_TEXT = 256, OPT_LABEL, OPT_ID, OPT_ANNOTATIONS, OPT_ANNOTATORS,

@@ -14,6 +14,7 @@
  * consumer has used the row.
  */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -106,14 +107,17 @@ static void set_id(la_row *row, const cJSON *v, la_arena *arena)
     }
     char tmp[40];
     int n;
-    if (v && cJSON_IsNumber(v)) {
+    if (v && cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
         double d = v->valuedouble;
-        if (d == (double)(long long)d && d > -1e15 && d < 1e15)
+        /* range first: converting a double past long long is undefined */
+        if (d > -1e15 && d < 1e15 && d == (double)(long long)d)
             n = snprintf(tmp, sizeof tmp, "%lld", (long long)d);
         else
             n = snprintf(tmp, sizeof tmp, "%.17g", d);
     } else {
-        /* absent, null or not a scalar: the 1-based line number */
+        /* absent, null, not a scalar, or a number past the double range
+         * (1e999 parses as infinity, which JSON cannot write): the 1-based
+         * line number */
         n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)r->line);
     }
     r->id = la_arena_strndup(arena, tmp, (size_t)n);
@@ -194,6 +198,17 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
         la_buf b;
         la_buf_init(&b);
         la_buf_add_json_str(&b, row->label_str, row->label_len);
+        r->label_json = la_arena_strndup(arena, b.p, b.len);
+        r->label_json_len = b.len;
+        la_buf_free(&b);
+    } else if (cJSON_IsNumber(label) && !isfinite(label->valuedouble)) {
+        /* 1e999 parses as infinity, which JSON cannot write as a number:
+         * the label is shown as a string ("inf", "-inf") */
+        row->label_str = la_arena_strndup(arena, tmp, tl);
+        row->label_len = tl;
+        la_buf b;
+        la_buf_init(&b);
+        la_buf_add_json_str(&b, tmp, tl);
         r->label_json = la_arena_strndup(arena, b.p, b.len);
         r->label_json_len = b.len;
         la_buf_free(&b);

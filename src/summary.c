@@ -187,6 +187,7 @@ cJSON *la_summary_json(const la_summary *s, const la_stats *st, cJSON *clusters,
     cJSON_AddNumberToObject(root, "rows_flagged", (double)st->rows_flagged);
     cJSON_AddNumberToObject(root, "blank_lines", (double)s->blank_lines);
     cJSON_AddNumberToObject(root, "files_unreadable", (double)st->files_unreadable);
+    cJSON_AddBoolToObject(root, "interrupted", st->interrupted);
 
     cJSON *reasons = cJSON_AddObjectToObject(root, "reasons");
     for (int i = 0; i < LA_R__COUNT; i++)
