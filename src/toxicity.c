@@ -8,14 +8,16 @@
  *
  *   PROFANITY_ONLY  labeled toxic, but the only signal is profanity that is
  *                   positive, self-directed, aimed at an object, or aimed at
- *                   nobody (or a slur homonym with no attack around it);
+ *                   nobody (or a slur homonym with no attack around it,
+ *                   or a slur only quoted, reported or condemned);
  *   IDENTITY_ONLY   labeled toxic, but the only signal is an identity term
  *                   that nothing attacks;
  *   NO_EVIDENCE     labeled toxic with no lexical evidence at all;
  *   MISSED_TOXICITY labeled non-toxic, but a slur used as an attack, a
  *                   threat, dehumanization of a group or a targeted insult
  *                   is present, and it is not negated, quoted to condemn
- *                   or counter-speech.
+ *                   or counter-speech; a reclaimed slur said of other
+ *                   people is a low-scored, uncertain claim.
  *
  * Main data structure: a per-token array of la_kind bits (`tk`, which kinds
  * of lexicon match cover each token) in the calling thread's scratch
@@ -23,7 +25,9 @@
  * insult) holding its target, polarity, negation and counter-speech state.
  * Context is looked up in windows of tokens that never cross a sentence
  * boundary (. ! ? ; or a line break); negation scope also stops at clause
- * punctuation and conjunctions.
+ * punctuation and conjunctions. A match inside an @handle is a user's
+ * name and not evidence; a match that is a #hashtag body is a topic tag,
+ * outside the sentence's grammar (no predicate, no address).
  *
  * Invariants: the function is pure (it reads the row, its la_text and the
  * read-only options and lexicon, writes only row->r findings and
@@ -35,6 +39,8 @@
  */
 #include <stdio.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #include "la_detect.h"
 #include "la_labels.h"
@@ -82,6 +88,12 @@
  * with an attack context, and then at this lower score. Pinned by test
  * "homonym slur". */
 #define MISS_UNCERTAIN     0.45
+/* A reclaimed slur said of other people ("those X", "a X took my
+ * phone") and not as friendly address ("my X"): the word may be in-group
+ * speech, so the claim is uncertain and ranks below every other missed
+ * toxicity, just above the queue threshold. Pinned by test "reclaimed
+ * slur" and tests/cases/tox-reclaimed.case. */
+#define MISS_RECLAIMED     0.40
 /* Deliberate obfuscation (leet, masks, separators) shows intent to evade
  * a filter: a small bonus. Pinned by test "obfuscated slur". */
 #define MISS_OBFUSC_BONUS  0.05
@@ -146,6 +158,13 @@
  * retort): it leans innocent ("the X won again"), less surely. Pinned by
  * test "homonym innocent". */
 #define PO_HOMONYM_WEAK    0.50
+/* A toxic label whose only signal is a slur quoted, reported or
+ * condemned ("stop calling people X", "it is offensive to use the word
+ * X"): the labeler keyed on the word, not on its use. Below the clear
+ * profanity-only cases because a report can still carry the speaker's
+ * own hostility. Pinned by test "slur mentioned" and
+ * tests/cases/tox-counter-speech.case. */
+#define PO_SLUR_MENTIONED  0.60
 /* Tokens between a copula and the insult it predicates ("he is such a
  * fucking idiot": is .. idiot = 4). Pinned by test "predicate insult". */
 #define PREDICATE_GAP 4
@@ -192,6 +211,9 @@ static const char *const target_words[] = {
 typedef struct scan {
     const la_text *t;
     const uint32_t *tk;  /* per token: bit (1 << la_kind) for covering matches */
+    const uint32_t *rep; /* indices into t->m of the reporting cues that are
+                            not negated, in token order */
+    size_t nrep;
 } scan;
 
 #define KB(k) (1u << (k))
@@ -252,6 +274,11 @@ static const char *const conjunctions[] = {
 static const char *const demonstratives[] = {
     "this", "that", "it", "it's", "its", "that's", "thats", "this's", "these",
     "those", "dis", "dat", NULL
+};
+/* Demonstratives that stand as a subject pronoun ("it's X", "that's X"),
+ * never as the determiner of the next noun. */
+static const char *const subject_demonstratives[] = {
+    "it", "it's", "its", "that's", "thats", "this's", NULL
 };
 static const char *const determiners[] = {
     "a", "an", "the", "this", "that", "these", "those", "such", "dat", "dis",
@@ -365,6 +392,11 @@ typedef struct assess {
     int vocative;         /* sentence-final, no determiner: said to the reader */
     int explicit_sex;     /* a sexual word used literally */
     int fragment;         /* part of a longer word the tokenizer split */
+    int demo_det;         /* the target is a demonstrative used as a
+                             determiner of the word ("that X", "these
+                             fucking X"): a person pointed at, no thing */
+    int handle;           /* matched inside an @handle: a user's name */
+    int hashtag;          /* matched as the body of a #hashtag */
 } assess;
 
 /* Finds the target of the word spanning tokens [a, b). Nearest cue wins;
@@ -450,17 +482,37 @@ static int negated_at(const scan *s, size_t a)
  * cue (category "counter") before it in the sentence, or a quoting cue
  * with the word in quotation marks, or a cue anywhere in the row with the
  * word quoted. */
+/* Orders match indices by token (matches are sorted by byte start, which
+ * follows token order, so this is nearly a no-op). */
+static int cmp_match_tok(const void *x, const void *y, void *ud)
+{
+    const la_text *t = ud;
+    uint32_t a = t->m[*(const uint32_t *)x].tok, b = t->m[*(const uint32_t *)y].tok;
+    return a < b ? -1 : a > b;
+}
+
+/* A cue's own tokens: a cue may start this many tokens before the window
+ * and still end inside it (the longest reporting phrase is shorter). */
+#define REACH_SLACK 8
+
 static int countered_at(const scan *s, size_t a, size_t b, int *quoted)
 {
     const la_text *t = s->t;
     int q = 0;
     for (size_t i = a; i < b; i++)
         if (t->tok[i].flags & LA_TOKF_QUOTED) q = 1;
-    int cue_near = 0, cue_any = 0;
-    for (size_t i = 0; i < t->nm; i++) {
-        const la_match *m = &t->m[i];
-        if (m->term->kind != LA_KIND_REPORTING) continue;
-        cue_any = 1;
+    int cue_near = 0, cue_any = s->nrep > 0;
+    /* Only cues that start within reach before a can be near: find the
+     * first by binary search, so a long row stays linear in its matches
+     * (tests/cases/rel-long-row-linear.case). */
+    size_t from = a > COUNTER_WINDOW + REACH_SLACK ? a - COUNTER_WINDOW - REACH_SLACK : 0;
+    size_t lo = 0, hi = s->nrep;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t->m[s->rep[mid]].tok < from) lo = mid + 1; else hi = mid;
+    }
+    for (size_t r = lo; r < s->nrep && t->m[s->rep[r]].tok < a; r++) {
+        const la_match *m = &t->m[s->rep[r]];
         if (m->tok < a && a - (m->tok + m->ntok) < COUNTER_WINDOW) {
             int blocked = 0;
             for (size_t j = m->tok + 1; j <= a; j++)
@@ -475,12 +527,13 @@ static int countered_at(const scan *s, size_t a, size_t b, int *quoted)
     if (cue_near == 2) return 1;
     if (q && (cue_near || cue_any)) return 1;
     /* "... is a slur", "X is racist": a counter cue right after the word */
-    for (size_t i = 0; i < t->nm; i++) {
-        const la_match *m = &t->m[i];
-        if (m->term->kind != LA_KIND_REPORTING) continue;
-        if (strcmp(m->term->category, "counter") != 0) continue;
-        if (m->tok >= b && m->tok - b <= 2) return 1;
+    lo = 0, hi = s->nrep;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t->m[s->rep[mid]].tok < b) lo = mid + 1; else hi = mid;
     }
+    for (size_t r = lo; r < s->nrep && t->m[s->rep[r]].tok <= b + 2; r++)
+        if (strcmp(t->m[s->rep[r]].term->category, "counter") == 0) return 1;
     *quoted = q;
     return 0;
 }
@@ -510,8 +563,21 @@ static int fragment_match(const la_text *t, const la_match *m)
     if (b + 1 >= t->ntok) return 0;
     const la_token *n = &t->tok[b], *h = &t->tok[b + 1];
     if (n->start != t->tok[b - 1].end || h->start != n->end) return 0;
-    return n->type == LA_TOK_PUNCT && t->norm[n->nstart] == '&' &&
-           h->nend > h->nstart && t->norm[h->nstart] == '#';
+    if (!(n->type == LA_TOK_PUNCT && t->norm[n->nstart] == '&' &&
+          h->nend > h->nstart && t->norm[h->nstart] == '#'))
+        return 0;
+    /* only a reference to a letter continues the word; an emoji glued to
+     * it ("X&#128567;") is a separate thing */
+    long cp = 0;
+    for (size_t p = h->nstart + 1; p < t->norm_len && cp < 0x110000; p++) {
+        char ch = t->norm[p];
+        if (ch < '0' || ch > '9') break;
+        cp = cp * 10 + (ch - '0');
+    }
+    if (cp <= 0 || cp >= 0x110000) return 0;
+    utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+    return cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LU ||
+           cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_MN;
 }
 
 /* "you are (being) (such) a X", "you're a X", "ur X": a second-person
@@ -561,6 +627,18 @@ static enum target predicate_subject(const scan *s, size_t a, size_t *where)
             return TGT_NONE;
         c--;
         tok_word(t, c, w, sizeof w);
+        if ((strcmp(w, "i'm") == 0 || strcmp(w, "im") == 0) && s->tk[c]) {
+            /* "i'm (such) a X": the speaker calls themself the word. Only
+             * determiners and intensifiers may stand between, so "im
+             * around to see the X" is no predicate */
+            for (size_t x = c + 1; x < a; x++)
+                if (!tok_is(t, x, determiners) &&
+                    !(s->tk[x] & (KB(LA_KIND_INTENSIFIER) | KB(LA_KIND_PROFANITY) |
+                                  KB(LA_KIND_INSULT))))
+                    return TGT_NONE;
+            *where = c;
+            return TGT_SELF;
+        }
         if (ends_with(w, "'s") || strcmp(w, "hes") == 0 || strcmp(w, "shes") == 0) {
             /* fused subject and copula: "he's", "that's", "josh's" */
             enum target g = token_target(s, c);
@@ -666,11 +744,23 @@ static int innocent_sense(const scan *s, const assess *o)
         ((o->target_tok < a && a - o->target_tok <= INNOCENT_GAP) ||
          (o->target_tok >= b && o->target_tok - b < INNOCENT_GAP)))
         return 1;
+    /* "#X": a topic tag names a team, a show or a subject */
+    if (o->hashtag) return 1;
     if ((k->flags & LA_TOKF_CAPITAL) && !(k->flags & LA_TOKF_ALLCAPS) &&
         !sentence_initial(s->t, o->m->tok) && o->target != TGT_YOU &&
         o->target != TGT_SELF && !o->noun_use)
         return 1;
     return 0;
+}
+
+/* A reclaimed word as friendly address: after a first-person possessive
+ * ("my X", "mah X") or with praise or affection near it. */
+static int friendly_address(const scan *s, const assess *o)
+{
+    size_t a = o->m->tok;
+    if (o->pos > 0) return 1;
+    return a > 0 && tok_is(s->t, a - 1, (const char *const[]){
+        "my", "mah", "ma", "our", "mi", NULL });
 }
 
 static int match_obfuscated(const la_match *m)
@@ -711,6 +801,22 @@ static void assess_match(const scan *s, const la_match *m, assess *o)
     o->vocative = vocative_at(s, a, b);
     o->explicit_sex = explicit_sexual_at(s, o);
     o->fragment = fragment_match(s->t, m);
+    if (o->target == TGT_OBJECT && !(s->tk[o->target_tok] & KB(LA_KIND_OBJECT)) &&
+        o->target_tok < a && !tok_is(s->t, o->target_tok, subject_demonstratives)) {
+        o->demo_det = 1;
+        for (size_t x = o->target_tok + 1; x < a; x++)
+            if (!(s->tk[x] & (KB(LA_KIND_PROFANITY) | KB(LA_KIND_INSULT) |
+                              KB(LA_KIND_INTENSIFIER))))
+                o->demo_det = 0;
+    }
+    const la_token *k = &s->t->tok[a];
+    o->handle = k->type == LA_TOK_MENTION && m->start > k->start;
+    o->hashtag = k->type == LA_TOK_HASHTAG;
+    if (o->hashtag) {
+        /* a tag stands outside the sentence: no predicate, no address */
+        o->pred = TGT_NONE;
+        o->vocative = o->noun_use = o->explicit_sex = 0;
+    }
 }
 
 /* ---- threats and dehumanization ----------------------------------------------- */
@@ -900,7 +1006,15 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
         for (size_t j = m->tok; j < m->tok + n && j < t->ntok; j++)
             if (!humor_term(m->term)) tk[j] |= KB(m->term->kind);
     }
-    scan s = { t, tk };
+    scan s = { t, tk, NULL, 0 };
+    /* the reporting cues that are not negated ("i'll never stop calling
+     * them X" negates the cue itself), in token order */
+    uint32_t *rep = la_arena_alloc(c->arena, (t->nm + 1) * sizeof *rep);
+    for (size_t i = 0; i < t->nm; i++)
+        if (t->m[i].term->kind == LA_KIND_REPORTING && !negated_at(&s, t->m[i].tok))
+            rep[s.nrep++] = (uint32_t)i;
+    qsort_r(rep, s.nrep, sizeof *rep, cmp_match_tok, (void *)t);
+    s.rep = rep;
 
     /* word tokens in the row: a very short message that is only an insult
      * is said to the person it answers ("moron", "dumb bitch") */
@@ -920,6 +1034,8 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
     int slur_attack = 0, slur_uncertain_attack = 0, slur_uncertain = 0;
     int insult_you = 0, insult_person = 0, profane_you = 0, sexual_at = 0;
     int person_attack = 0, slur_blocks = 0, homonym_innocent = 0, homonym_weak = 0;
+    int slur_mentioned = 0;  /* a slur quoted or condemned, not used */
+    int slur_reclaimed_other = 0; /* a reclaimed slur said of others */
     int counter_any = 0, negated_any = 0, quoted_any = 0, obfusc_attack = 0;
     int neg_total = 0;
     int tgt_seen[TGT_YOU + 1] = {0};
@@ -930,6 +1046,7 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
         if (!is_abusive_kind(k)) continue;
         assess *o = &as[na];
         assess_match(&s, m, o);
+        if (o->handle) continue;  /* "@name": a user's name, not their words */
         if (o->fragment) {
             /* the labeler saw the word inside another one ("Jap" of an
              * escaped "Japón"): a look-alike, not the term */
@@ -970,6 +1087,7 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
                  * "these hoes" name people. Only as a modifier ("bitch
                  * ass") or an exclamation is it mere profanity. */
                 if ((o->target == TGT_NONE && short_msg) || o->vocative) profane_you = 1;
+                else if (!at_person && (o->pred == TGT_SELF || o->pred == TGT_OBJECT)) { }
                 else if (!o->modifier || at_person) person_attack = 1;
             }
             if (at_person && named && o->person_noun && !gated && o->pos == 0)
@@ -983,7 +1101,7 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
             /* sexual words about you or me, not as an intensifier ("fuck
              * me", "lick my ass"; not "fucking cocaine"): harassment */
             if (sexual_term(m->term) && !o->modifier &&
-                (at_you || o->target == TGT_SELF || short_msg))
+                (at_you || (o->target == TGT_SELF && !o->person_noun) || short_msg))
                 sexual_at = 1;
             if (o->explicit_sex) sexual_at = 1;
         } else if (k == LA_KIND_SLUR) {
@@ -991,7 +1109,7 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
             mild_only = 0;
             int homonym = (m->term->flags & LA_TF_HOMONYM) != 0;
             int recl = (m->term->flags & LA_TF_RECLAIMED) != 0;
-            if (o->counter) continue;
+            if (o->counter) { slur_mentioned = 1; continue; }
             if (homonym && !recl && !at_you && innocent_sense(&s, o)) {
                 /* "cheese crackers": the innocent sense */
                 homonym_innocent = 1;
@@ -1017,7 +1135,14 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
                     (o->pred == TGT_YOU || o->pred == TGT_PERSON || o->pred == TGT_IDENTITY ||
                      (o->noun_use && at_you)))
                     slur_uncertain_attack = 1;
-            } else if (o->target != TGT_OBJECT && o->target != TGT_SELF) {
+                /* a reclaimed word said of other people ("those X",
+                 * "X be ...", "a X stole ...") rather than to a friend
+                 * ("my X"): in-group use is possible, so only a low,
+                 * uncertain claim */
+                else if (recl && !homonym && !o->negated && o->pos == 0 &&
+                         !friendly_address(&s, o))
+                    slur_reclaimed_other = 1;
+            } else if ((o->target != TGT_OBJECT || o->demo_det) && o->target != TGT_SELF) {
                 /* aimed at a thing ("my phone is acting X") or used of
                  * oneself, the word insults no one present; a negated
                  * slur is still a slur ("you're not a X, you're a Y"):
@@ -1028,6 +1153,7 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
         } else { /* insult */
             ninsult++;
             mild_only = 0;
+            if (m->term->severity >= LA_SEV_STRONG) strong_prof = 1;
             /* a mild word with ordinary senses ("trash", "ugly", "snake")
              * rates things as often as people: only said straight to the
              * reader ("you're trash") does it insult */
@@ -1041,6 +1167,9 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
                 }
                 else if (at_person && !weak) insult_person = 1;
                 else if (o->target == TGT_IDENTITY || o->pred == TGT_IDENTITY) insult_person = 1;
+                /* "I'm such a X" and "this printer is a X" predicate the
+                 * word of the speaker or of a thing: no one is called it */
+                else if (o->pred == TGT_SELF || o->pred == TGT_OBJECT) { }
                 /* "the idiot who ...": name-calling of someone unnamed */
                 else if (!weak && o->noun_use) person_attack = 1;
                 else if (at_person && weak) person_attack = 1;
@@ -1143,6 +1272,7 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
         else if (profane_you) { sc = MISS_PROFANE_YOU; what = "profanity aimed at the reader"; }
         else if (insult_person) { sc = MISS_INSULT_PERSON; what = "an insult aimed at a person"; }
         else if (slur_uncertain_attack) { sc = MISS_UNCERTAIN; what = "a word that is often a slur, in an attacking context"; }
+        else if (slur_reclaimed_other) { sc = MISS_RECLAIMED; what = "a reclaimed slur said of other people (in-group use is possible: uncertain)"; }
         if (!what) return;
         if (obfusc_attack) sc += MISS_OBFUSC_BONUS;
         if (quoted_any && !threat) sc -= MISS_QUOTED_PENALTY;
@@ -1186,10 +1316,11 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
 
     /* ---- PROFANITY_ONLY ---- */
     int evidence = nprof || nslur || ninsult || threat || dehum || neg_total;
-    if ((nprof || ninsult || homonym_innocent || homonym_weak) && !attack && !insult_person &&
-        !person_attack && !slur_blocks && !sexual_at) {
+    if ((nprof || ninsult || homonym_innocent || homonym_weak || slur_mentioned) && !attack &&
+        !insult_person && !person_attack && !slur_blocks && !sexual_at) {
         double sc = (nprof || ninsult) ? PO_BASE :
-                    homonym_innocent ? PO_HOMONYM_INNOCENT : PO_HOMONYM_WEAK;
+                    homonym_innocent ? PO_HOMONYM_INNOCENT :
+                    homonym_weak ? PO_HOMONYM_WEAK : PO_SLUR_MENTIONED;
         const char *why = "profanity with no target";
         int self = tgt_seen[TGT_SELF], obj = tgt_seen[TGT_OBJECT];
         int you = tgt_seen[TGT_YOU], person = tgt_seen[TGT_PERSON] + tgt_seen[TGT_IDENTITY];
@@ -1205,7 +1336,11 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
         if (neg_near || neg_total) sc -= PO_NEGATIVE;
         if (nprof >= PO_MANY_COUNT) sc -= PO_MANY;
         if (shouting && !pos_near) sc -= PO_SHOUTING;
-        if (!nprof && !ninsult)
+        if (!nprof && !ninsult && slur_mentioned && !homonym_innocent && !homonym_weak) {
+            why = "a slur that is quoted, reported or condemned, not used against anyone";
+            sc = PO_SLUR_MENTIONED;  /* the words around a report say nothing of praise */
+        }
+        else if (!nprof && !ninsult)
             why = homonym_innocent ? "a word that is a slur only in another sense, here used in its innocent sense"
                                    : "a word that is a slur only in another sense, and nothing calls a person that word";
         else if (slur_uncertain && !homonym_innocent) sc -= PO_MANY;

@@ -7,7 +7,7 @@
  * list below, so these tests do not move when the shared test lexicons
  * change. Slurs are stood in for by invented words ("blorg", "zintar"),
  * and "crumbler" is an invented slur that is also an innocent word
- * (flagged homonym).
+ * (flagged homonym), "quib" an invented reclaimed slur.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +30,9 @@ static const char core_tsv[] =
     "crumbler\tslur\tethnicity\tmoderate\thomonym\n"
     "bitch\tprofanity\tsexual\tstrong\t\n"
     "cock\tprofanity\tsexual\tstrong\t\n"
-    "trash\tinsult\tworth\tmild\thomonym\n";
+    "trash\tinsult\tworth\tmild\thomonym\n"
+    "quib\tslur\trace\tstrong\treclaimed\n"
+    "quibs\tslur\trace\tstrong\treclaimed\n";
 
 static la_lexicon *lex;
 static la_options opt;
@@ -368,6 +370,72 @@ static void test_context_rules(void)
     CHECK(found(LA_R_MISSED_TOXICITY) == NULL);
 }
 
+/* Rules added for name-calling of oneself or of a thing, slurs after a
+ * demonstrative determiner, @handles, #hashtags, emoji references, slurs
+ * that are only mentioned, and reclaimed slurs said of others. */
+static void test_targets_and_mentions(void)
+{
+    /* "I'm such a X" / "this printer is a X": an insult predicated of
+     * the speaker or a thing is profanity-only (predicate_subject) */
+    run("I'm such an idiot", T);
+    const la_finding *f = found(LA_R_PROFANITY_ONLY);
+    CHECK(f && strstr(f->why, "speaker") != NULL);
+    run("this printer is an idiot", T);
+    f = found(LA_R_PROFANITY_ONLY);
+    CHECK(f && strstr(f->why, "object") != NULL);
+    run("my boss is an idiot", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+    /* "i'm" starts a predicate only with determiners between */
+    run("i'm off to see the idiot", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+
+    /* a demonstrative determiner points at a person, not a thing */
+    run("that fucking blorg", N);
+    f = found(LA_R_MISSED_TOXICITY);
+    CHECK(f && strstr(f->why, "slur") != NULL);
+    run("that's so blorg", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) == NULL);
+
+    /* an @handle is a user's name, not their words */
+    run("@blorg see you at noon", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) == NULL);
+    run("@blorg see you at noon", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+    CHECK(!(row.tox_flags & LA_ROWF_SLUR));
+
+    /* a homonym slur as a hashtag is a topic; any other slur is not */
+    run("we won again #crumbler", T);
+    f = found(LA_R_PROFANITY_ONLY);
+    CHECK(f && strstr(f->why, "innocent") != NULL);
+    run("go home #blorg", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) != NULL);
+    /* a tag is no predicate: "Tuesday is ... #X" calls no one X */
+    run("Working Tuesday is so long #shit", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) == NULL);
+    run("Working Tuesday is so long shit", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) != NULL);
+
+    /* an emoji reference glued to a slur does not make it a fragment */
+    run("blorg&#128567;", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) != NULL);
+
+    /* a slur only mentioned: PO_SLUR_MENTIONED; a negated cue is no
+     * counter-speech */
+    CHECK_NEAR(score_of("it is rude to use the word blorg", T, LA_R_PROFANITY_ONLY), 0.60, 1e-9);
+    run("i'll never stop calling them blorg", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+    run("i'll never stop calling them blorg", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) != NULL);
+
+    /* reclaimed slur said of others: MISS_RECLAIMED; as friendly
+     * address, nothing */
+    CHECK_NEAR(score_of("those quibs took my bike", N, LA_R_MISSED_TOXICITY), 0.40, 1e-9);
+    run("see you later my quib", N);
+    CHECK(found(LA_R_MISSED_TOXICITY) == NULL);
+    run("those quibs took my bike", T);
+    CHECK(found(LA_R_PROFANITY_ONLY) == NULL);
+}
+
 int main(void)
 {
     setup();
@@ -376,6 +444,7 @@ int main(void)
     test_identity_only();
     test_no_evidence();
     test_context_rules();
+    test_targets_and_mentions();
     la_text_free(&txt);
     la_buf_free(&scratch);
     la_arena_free(&arena);
