@@ -103,7 +103,7 @@ void la_buf_reserve(la_buf *b, size_t extra)
 
 void la_buf_add(la_buf *b, const void *p, size_t n)
 {
-    la_buf_reserve(b, n);
+    if (b->len + n + 1 > b->cap || b->len + n < b->len) la_buf_reserve(b, n);
     if (n) memcpy(b->p + b->len, p, n);
     b->len += n;
     b->p[b->len] = '\0';
@@ -111,7 +111,7 @@ void la_buf_add(la_buf *b, const void *p, size_t n)
 
 void la_buf_addc(la_buf *b, char c)
 {
-    la_buf_reserve(b, 1);
+    if (b->len + 2 > b->cap) la_buf_reserve(b, 1);
     b->p[b->len++] = c;
     b->p[b->len] = '\0';
 }
@@ -173,13 +173,45 @@ void la_buf_add_json_str(la_buf *b, const char *s, size_t n)
     la_buf_addc(b, '"');
 }
 
+/* "%.4f" of x for |x| < 1e5, written without stdio when the rounding is
+ * unambiguous: x * 1e4 is within a few ulps of the exact product, so
+ * unless it lies within 1e-6 of a rounding tie, rounding it gives the
+ * digits printf would (below 1e5, x * 1e4 < 1e9 and its error is under
+ * 1e-7). Returns the length, or 0 to fall back to printf
+ * (a near-tie, or out of range). */
+static int fixed4(char *out, double x)
+{
+    double ax = x < 0 ? -x : x;
+    if (!(ax < 1e5)) return 0;
+    double y = ax * 1e4;
+    double fl = floor(y);
+    double frac = y - fl;
+    if (fabs(frac - 0.5) < 1e-6) return 0;
+    unsigned long long q = (unsigned long long)fl + (frac > 0.5);
+    unsigned long long ip = q / 10000, dp = q % 10000;
+    char digits[24];
+    int nd = 0;
+    do { digits[nd++] = (char)('0' + ip % 10); ip /= 10; } while (ip);
+    int n = 0;
+    if (x < 0) out[n++] = '-';
+    while (nd) out[n++] = digits[--nd];
+    out[n++] = '.';
+    out[n++] = (char)('0' + dp / 1000);
+    out[n++] = (char)('0' + dp / 100 % 10);
+    out[n++] = (char)('0' + dp / 10 % 10);
+    out[n++] = (char)('0' + dp % 10);
+    out[n] = '\0';
+    return n;
+}
+
 void la_buf_add_score(la_buf *b, double x)
 {
     if (!isfinite(x)) x = 0;
     /* Four decimals are plenty for a priority and keep output stable
      * across libm versions; trailing zeros are trimmed. */
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%.4f", x);
+    char tmp[320];          /* "%.4f" of DBL_MAX is 316 bytes */
+    int n = fixed4(tmp, x);
+    if (n == 0) n = snprintf(tmp, sizeof tmp, "%.4f", x);
     while (n > 1 && tmp[n - 1] == '0') n--;
     if (n > 1 && tmp[n - 1] == '.') n--;
     if (n == 2 && tmp[0] == '-' && tmp[1] == '0') { tmp[0] = '0'; n = 1; }
@@ -225,9 +257,28 @@ char *la_arena_strndup(la_arena *a, const char *s, size_t n)
     return p;
 }
 
+/* Above this total, a reset keeps only the largest chunk (memory after a
+ * giant row goes back); below it, the chunks are merged into one chunk of
+ * their total size, so a recycled batch arena settles on a single chunk
+ * and steady-state resets touch malloc not at all. */
+#define ARENA_MERGE_MAX ((size_t)64 << 20)
+
 void la_arena_reset(la_arena *a)
 {
     la_arena_chunk *c = a->head, *keep = NULL;
+    if (c && c->next) {
+        size_t total = 0;
+        for (la_arena_chunk *x = c; x; x = x->next) total += x->size;
+        if (total <= ARENA_MERGE_MAX) {
+            la_arena_free(a);
+            keep = la_xmalloc(sizeof *keep + total);
+            keep->size = total;
+            keep->used = 0;
+            keep->next = NULL;
+            a->head = keep;
+            return;
+        }
+    }
     /* Keep the largest-capacity chunk: a batch that needed it once will
      * likely need it again. Free the rest. */
     while (c) {

@@ -217,13 +217,38 @@ static size_t count_cp(const char *s, size_t n)
     return k;
 }
 
+/* A 4-byte load as its little-endian value (memcpy of the bytes on a
+ * little-endian host, as the original memcpy-into-uint64 hashing did). */
+static uint32_t le32(uint32_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap32(x);
+#else
+    return x;
+#endif
+}
+
 /* Hash of a shingle: la_hash64, with a shortcut for the common short
  * ones (character 4-grams are 4 to 16 bytes, words mostly under 8). */
 static uint64_t shingle_hash(const char *s, size_t n, uint64_t seed)
 {
     if (n > 8) return la_hash64(s, n, seed);
-    uint64_t v = 0;
-    memcpy(&v, s, n);
+    /* v = the n bytes little-endian, zero-padded, read without a
+     * variable-length memcpy: two overlapping 4-byte loads, or three
+     * single bytes (the overlapping bytes are equal, so OR is exact) */
+    const unsigned char *u = (const unsigned char *)s;
+    uint64_t v;
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, u, 4);
+        memcpy(&hi, u + n - 4, 4);
+        v = (uint64_t)le32(lo) | ((uint64_t)le32(hi) << (8 * (n - 4)));
+    } else if (n > 0) {
+        v = (uint64_t)u[0] | ((uint64_t)u[n / 2] << (8 * (n / 2))) |
+            ((uint64_t)u[n - 1] << (8 * (n - 1)));
+    } else {
+        v = 0;
+    }
     return la_mix64(v ^ la_mix64(seed + n));
 }
 
@@ -320,12 +345,16 @@ static void shingle_key(const la_options *opt, const char *key, size_t n,
 static void add_token_text(la_buf *b, const char *s, size_t n, int strip)
 {
     if (!strip) { la_buf_add(b, s, n); return; }
+    la_buf_reserve(b, n);
+    char *o = b->p + b->len;
     for (size_t i = 0; i < n;) {
         size_t p = punct_len((const unsigned char *)s + i, n - i);
         if (p) { i += p; continue; }
-        la_buf_addc(b, s[i]);
+        *o++ = s[i];
         i++;
     }
+    b->len = (size_t)(o - b->p);
+    b->p[b->len] = '\0';
 }
 
 /* Fills row->dup_key, contrast_key, minhash and nshingles (see the file
@@ -637,6 +666,12 @@ static uint8_t has_negation(const la_row *row)
     return row->contrast_key != row->dup_key;
 }
 
+/* The per-row set of verified candidates (near_search): a row examines at
+ * most bands * LSH_WALK entries (128 with the defaults); the set holds up
+ * to half its slots. */
+#define SEEN_BITS 8
+#define SEEN_SLOTS (1 << SEEN_BITS)
+
 /* Best verified candidate for sig, whose bucket slots per band are
  * slot[]; returns its entry or -1. */
 static long near_search(la_dedup *d, const uint8_t *sig, const size_t *slot,
@@ -645,17 +680,43 @@ static long near_search(la_dedup *d, const uint8_t *sig, const size_t *slot,
     long best = -1;
     double bs = 0;
     int skipped = 0;
-    uint32_t seen[64];     /* entries already verified for this row */
+    /* entries already verified for this row: a small open-addressing set
+     * (entry + 1; 0 empty). Verifying an entry twice would give the same
+     * answer, so when the set is full an entry is simply verified again. */
+    uint32_t seen[SEEN_SLOTS];
     int nseen = 0;
-    for (int b = 0; b < d->bands; b++) {
-        uint32_t e = d->band[b][slot[b]];
-        for (int w = 0; e && w < LSH_WALK; w++) {
-            size_t en = e - 1;
-            e = d->next[en * (size_t)d->bands + (size_t)b];
-            int dup = 0;
-            for (int q = 0; q < nseen && !dup; q++) dup = seen[q] == en;
-            if (dup) continue;
-            if (nseen < (int)LA_ARRAY_LEN(seen)) seen[nseen++] = (uint32_t)en;
+    memset(seen, 0, sizeof seen);
+    /* The chains of all bands are walked in lockstep, one step of every
+     * band at a time, so the cache misses of the link and signature loads
+     * of up to `bands` entries overlap instead of queuing one behind the
+     * other. The outcome does not depend on the order candidates are
+     * verified in: the best is the greatest similarity, earliest entry on
+     * ties, among same-polarity candidates, and a contrast pair is counted
+     * only when no candidate qualifies, in which case every qualifying
+     * contrast candidate was seen with no best yet. */
+    uint32_t cur[LA_DEDUP_MAX_K];
+    for (int b = 0; b < d->bands; b++) cur[b] = d->band[b][slot[b]];
+    for (int w = 0; w < LSH_WALK; w++) {
+        int live = 0;
+        for (int b = 0; b < d->bands; b++) {
+            if (!cur[b]) continue;
+            size_t en = cur[b] - 1;
+            const uint8_t *sp = sig_of(d, en);
+            PREFETCH(&d->next[en * (size_t)d->bands + (size_t)b]);
+            PREFETCH(sp);
+            PREFETCH(sp + d->k - 1);
+            live = 1;
+        }
+        if (!live) break;
+        for (int b = 0; b < d->bands; b++) {
+            if (!cur[b]) continue;
+            size_t en = cur[b] - 1;
+            cur[b] = d->next[en * (size_t)d->bands + (size_t)b];
+            uint32_t key = (uint32_t)en + 1;
+            size_t h = (size_t)((key * 0x9e3779b1u) >> (32 - SEEN_BITS));
+            while (seen[h] && seen[h] != key) h = (h + 1) & (SEEN_SLOTS - 1);
+            if (seen[h] == key) continue;
+            if (nseen < SEEN_SLOTS / 2) { seen[h] = key; nseen++; }
             double s = estimate(d, sig_of(d, en), sig);
             if (s >= d->opt->near_threshold &&
                 (best < 0 || s > bs || (s == bs && (long)en < best))) {

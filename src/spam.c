@@ -170,30 +170,39 @@ static int tok_is(const la_text *t, size_t i, const char *lit)
     return n == strlen(lit) && memcmp(w, lit, n) == 0;
 }
 
-static int in_list(const char *w, size_t n, const char *const *list)
+/* A word list entry with its length, so that a lookup compares lengths
+ * and first bytes before any memcmp (the lists are scanned for every
+ * word token). */
+typedef struct word { const char *s; size_t n; } word;
+#define WD(lit) { lit, sizeof lit - 1 }
+
+/* The entry of list equal to w[0,n), or NULL. */
+static const word *in_list(const char *w, size_t n, const word *list)
 {
-    for (; *list; list++)
-        if (strlen(*list) == n && memcmp(*list, w, n) == 0) return 1;
-    return 0;
+    if (n == 0) return NULL;
+    for (; list->s; list++)
+        if (list->n == n && list->s[0] == w[0] && memcmp(list->s, w, n) == 0)
+            return list;
+    return NULL;
 }
 
 /* ---- URLs and e-mail addresses ------------------------------------------------ */
 
 /* URL shorteners. t.co is deliberately absent: Twitter wraps every link
  * in a tweet with it, so it says nothing about spam (spam-tco case). */
-static const char *const shorteners[] = {
-    "bit.ly", "tinyurl.com", "goo.gl", "ow.ly", "is.gd", "buff.ly",
-    "tiny.cc", "rebrand.ly", "cutt.ly", "shorturl.at", "rb.gy", "t.ly",
-    "bl.ink", "tr.im", "adf.ly", "j.mp", "lnkd.in", "v.gd", "qr.net",
-    "x.co", "s.id", NULL
+static const word shorteners[] = {
+    WD("bit.ly"), WD("tinyurl.com"), WD("goo.gl"), WD("ow.ly"), WD("is.gd"), WD("buff.ly"),
+    WD("tiny.cc"), WD("rebrand.ly"), WD("cutt.ly"), WD("shorturl.at"), WD("rb.gy"), WD("t.ly"),
+    WD("bl.ink"), WD("tr.im"), WD("adf.ly"), WD("j.mp"), WD("lnkd.in"), WD("v.gd"), WD("qr.net"),
+    WD("x.co"), WD("s.id"), { NULL, 0 }
 };
 
 /* Top-level domains accepted for a bare "name.tld" link without scheme or
  * "www.": the common commercial ones only, so "ok.so" or "end.it" in
  * sloppy typing are not links (spam-url-bare case). */
-static const char *const bare_tlds[] = {
-    "com", "net", "org", "info", "biz", "uk", "ly", "io", "tv", "xyz",
-    "gl", "gd", "cc", "ws", "mobi", "online", "site", "club", "shop", NULL
+static const word bare_tlds[] = {
+    WD("com"), WD("net"), WD("org"), WD("info"), WD("biz"), WD("uk"), WD("ly"), WD("io"), WD("tv"), WD("xyz"),
+    WD("gl"), WD("gd"), WD("cc"), WD("ws"), WD("mobi"), WD("online"), WD("site"), WD("club"), WD("shop"), { NULL, 0 }
 };
 
 static int url_char(int ch)
@@ -311,8 +320,8 @@ static void scan_links(sigs *s, const la_text *t, int *nurl, int *ntco)
             (*ntco)++;
         } else {
             int sh = 0;
-            for (const char *const *p = shorteners; *p; p++)
-                if (ieq(x + h, he - h, *p)) sh = 1;
+            for (const word *p = shorteners; p->s; p++)
+                if (p->n == he - h && ieq_prefix(x + h, he - h, p->s)) sh = 1;
             add_ev(s, (uint32_t)i, (uint32_t)e, sh ? "shortener" : "url", NULL, NULL);
             if (sh) bump(s, S_SHORT, W_SHORTENER);
             (*nurl)++;
@@ -372,10 +381,15 @@ static size_t scan_number(const char *x, size_t n, size_t i, int *is_phone)
 
 static int currency_at(const char *x, size_t n, size_t i, size_t *len)
 {
-    static const char *const cur[] = { "\xc2\xa3", "$", "\xe2\x82\xac", "\xc2\xa5", NULL };
-    for (const char *const *c = cur; *c; c++) {
-        size_t k = strlen(*c);
-        if (i + k <= n && memcmp(x + i, *c, k) == 0) { *len = k; return 1; }
+    /* "£", "$", "€", "¥": the first byte decides quickly */
+    unsigned char b0 = (unsigned char)x[i];
+    if (b0 == '$') { *len = 1; return 1; }
+    if (b0 == 0xc2 && i + 2 <= n &&
+        ((unsigned char)x[i + 1] == 0xa3 || (unsigned char)x[i + 1] == 0xa5)) {
+        *len = 2; return 1;
+    }
+    if (b0 == 0xe2 && i + 3 <= n && memcmp(x + i, "\xe2\x82\xac", 3) == 0) {
+        *len = 3; return 1;
     }
     return 0;
 }
@@ -438,30 +452,30 @@ static void scan_numbers(sigs *s, const la_text *t, int *nphone)
 
 /* Prize and money words: each distinct one adds W_PRIZE (up to three).
  * Ordinary chat uses "win" and "cash" too, hence the small weight. */
-static const char *const prize_words[] = {
-    "win", "wins", "winner", "winners", "won", "prize", "prizes", "cash",
-    "awarded", "award", "guaranteed", "jackpot", "bonus", "reward",
-    "rewards", "voucher", "vouchers", "lottery", "claim", "selected",
-    "congratulations", "congrats", "urgent", "pounds", "dollars", NULL
+static const word prize_words[] = {
+    WD("win"), WD("wins"), WD("winner"), WD("winners"), WD("won"), WD("prize"), WD("prizes"), WD("cash"),
+    WD("awarded"), WD("award"), WD("guaranteed"), WD("jackpot"), WD("bonus"), WD("reward"),
+    WD("rewards"), WD("voucher"), WD("vouchers"), WD("lottery"), WD("claim"), WD("selected"),
+    WD("congratulations"), WD("congrats"), WD("urgent"), WD("pounds"), WD("dollars"), { NULL, 0 }
 };
 
 /* Nouns that turn "free" into an offer ("free entry", "free ringtone");
  * "free time", "feel free to" and "free now" stay out (spam-free-time). */
-static const char *const free_nouns[] = {
-    "entry", "ringtone", "ringtones", "tone", "tones", "msg", "msgs",
-    "message", "messages", "text", "texts", "sms", "gift", "gifts",
-    "prize", "trial", "membership", "camera", "phone", "mobile", "ipod",
-    "iphone", "voucher", "vouchers", "call", "calls", "minutes", "mins",
-    "offer", "delivery", "shipping", "download", "downloads", "access",
-    "ticket", "tickets", "holiday", "vacation", "chat", "video", "videos",
-    "followers", "likes", "bonus", "cash", "money", "credit", "quote",
-    "sample", "samples", "games", "game", "upgrade", "nokia", "dating",
-    "live", "sex", "pics", "webcam", "spins", "bitcoin", "crypto", NULL
+static const word free_nouns[] = {
+    WD("entry"), WD("ringtone"), WD("ringtones"), WD("tone"), WD("tones"), WD("msg"), WD("msgs"),
+    WD("message"), WD("messages"), WD("text"), WD("texts"), WD("sms"), WD("gift"), WD("gifts"),
+    WD("prize"), WD("trial"), WD("membership"), WD("camera"), WD("phone"), WD("mobile"), WD("ipod"),
+    WD("iphone"), WD("voucher"), WD("vouchers"), WD("call"), WD("calls"), WD("minutes"), WD("mins"),
+    WD("offer"), WD("delivery"), WD("shipping"), WD("download"), WD("downloads"), WD("access"),
+    WD("ticket"), WD("tickets"), WD("holiday"), WD("vacation"), WD("chat"), WD("video"), WD("videos"),
+    WD("followers"), WD("likes"), WD("bonus"), WD("cash"), WD("money"), WD("credit"), WD("quote"),
+    WD("sample"), WD("samples"), WD("games"), WD("game"), WD("upgrade"), WD("nokia"), WD("dating"),
+    WD("live"), WD("sex"), WD("pics"), WD("webcam"), WD("spins"), WD("bitcoin"), WD("crypto"), { NULL, 0 }
 };
 
 /* Verbs of an SMS short-code order: "text WIN to 80086". */
-static const char *const sms_verbs[] = {
-    "text", "txt", "send", "sms", "reply", "msg", NULL
+static const word sms_verbs[] = {
+    WD("text"), WD("txt"), WD("send"), WD("sms"), WD("reply"), WD("msg"), { NULL, 0 }
 };
 
 static void scan_words(sigs *s, const la_text *t)
@@ -469,7 +483,7 @@ static void scan_words(sigs *s, const la_text *t)
     int nprize = 0, ncaps = 0, nwords = 0, ncaps_letters = 0;
     int nemoji = 0, ntok_real = 0, max_same_run = 1, run = 1;
     size_t run_start = 0, best_run_start = 0, best_run_end = 0;
-    const char *seen_prize[3] = {0};
+    const word *seen_prize[3] = {0};
     int short_code = 0, keyword = 0, call_number = 0, free_caps = 0;
     /* shouting: most words in capitals (pre-pass, see the caps rule) */
     int all_words = 0, all_caps = 0;
@@ -505,15 +519,13 @@ static void scan_words(sigs *s, const la_text *t)
             ncaps++;
             ncaps_letters += (int)(k->end - k->start);
         }
-        if (in_list(w, n, prize_words)) {
-            const char *pw = NULL;
+        const word *pw = in_list(w, n, prize_words);
+        if (pw) {
             int dup = 0;
             for (int p = 0; p < nprize && p < 3; p++)
-                if (strlen(seen_prize[p]) == n && memcmp(seen_prize[p], w, n) == 0) dup = 1;
+                if (seen_prize[p] == pw) dup = 1;
             if (!dup && nprize < 3) {
-                for (const char *const *q = prize_words; *q; q++)
-                    if (strlen(*q) == n && memcmp(*q, w, n) == 0) pw = *q;
-                seen_prize[nprize++] = pw ? pw : "";
+                seen_prize[nprize++] = pw;
                 add_ev(s, k->start, k->end, "money", "prize", NULL);
                 bump(s, S_MONEY, W_PRIZE);
             }
@@ -532,7 +544,8 @@ static void scan_words(sigs *s, const la_text *t)
            order: VERB (with)? KEYWORD in capitals ("reply YES", "txt
            HORO"), unless the whole text shouts (then every word is in
            capitals and "TEXT BACK" is just a message) */
-        if (in_list(w, n, sms_verbs) && !short_code) {
+        int sms_verb = in_list(w, n, sms_verbs) != NULL;
+        if (sms_verb && !short_code) {
             for (size_t j = i + 1; j < t->ntok && j <= i + 12; j++) {
                 if (!tok_is(t, j, "to")) continue;
                 size_t q = j + 1;
@@ -547,7 +560,7 @@ static void scan_words(sigs *s, const la_text *t)
                 }
             }
         }
-        if (in_list(w, n, sms_verbs) && !keyword && !shouting) {
+        if (sms_verb && !keyword && !shouting) {
             size_t j = i + 1;
             if (j < t->ntok && tok_is(t, j, "with")) j++;
             if (j < t->ntok && t->tok[j].type == LA_TOK_WORD &&

@@ -4,6 +4,11 @@
 # (/usr/bin/time from Debian's "time" package).
 #   BENCH_ROWS   rows in the generated corpus (default 1000000)
 #   BENCH_JOBS   thread count for the parallel run (default: online cores)
+# Every run reads the same file; the corpus is generated once and kept.
+# Reported per run: wall seconds, rows/s, MB/s, peak RSS (GNU time's
+# %e and %M) and the ratio of the parse-only floor's seconds to the run's
+# (1.00 = as fast as parsing). The load average is printed first and last:
+# on a shared machine other processes take cores, which shows in -jN.
 set -eu
 build=${1:-build}
 rows=${BENCH_ROWS:-1000000}
@@ -21,18 +26,24 @@ corpus=$dir/corpus-$rows.jsonl
 bytes=$(wc -c < "$corpus")
 la=$build/labelaudit
 echo "corpus: $corpus ($rows rows, $bytes bytes); $(getconf _NPROCESSORS_ONLN) cores"
-printf '%-34s %9s %10s %9s %10s %8s\n' run seconds rows/s MB/s peakRSS_MB ratio
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
+printf '%-44s %9s %10s %9s %10s %8s\n' run seconds rows/s MB/s peakRSS_MB ratio
 floor=""
 measure() { # name, command...
     name=$1; shift
-    /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" > /dev/null 2> "$dir/err.txt" || true
-    set -- $(cat "$dir/time.txt" | tail -1)
+    st=0
+    /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" > /dev/null 2> "$dir/err.txt" || st=$?
+    # labelaudit exits 1 when lines were rejected; anything else is a failure
+    if [ "$st" -gt 1 ]; then
+        echo "bench: $name failed (exit $st):" >&2; tail -5 "$dir/err.txt" >&2; exit 1
+    fi
+    set -- $(tail -1 "$dir/time.txt")
     secs=$1; rss=$2
     awk -v n="$name" -v s="$secs" -v r="$rows" -v b="$bytes" -v m="$rss" -v f="$floor" 'BEGIN {
         if (s <= 0) s = 0.001
         ratio = (f == "") ? "-" : sprintf("%.2f", f / s)
-        printf "%-34s %9.2f %10.0f %9.1f %10.1f %8s\n", n, s, r / s, b / s / 1e6, m / 1024, ratio }'
-    last=$secs
+        printf "%-44s %9.2f %10.0f %9.1f %10.1f %8s\n", n, s, r / s, b / s / 1e6, m / 1024, ratio }'
+    last=$secs; last_rss=$rss
 }
 measure "cat (read floor)" cat "$corpus"
 measure "parse-only floor (cJSON + text)" "$dir/parsefloor" "$corpus"
@@ -44,5 +55,14 @@ measure "labelaudit -j1 --no-learn --no-near-dups" "$la" -q -j1 --no-learn --no-
 measure "labelaudit -j$jobs --no-learn" "$la" -q -j"$jobs" --no-learn "$corpus"
 jn=$last
 measure "labelaudit -j1 (all checks, classifier)" "$la" -q -j1 "$corpus"
+j1all=$last
 measure "labelaudit -j$jobs (all checks, classifier)" "$la" -q -j"$jobs" "$corpus"
-awk -v a="$j1" -v b="$jn" -v j="$jobs" 'BEGIN { printf "speed-up -j%s over -j1 (no classifier): %.2fx\n", j, a / b }'
+jnall=$last; rss_all=$last_rss
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
+echo "targets (issue 8):"
+awk -v f="$floor" -v a="$j1" -v c="$j1all" 'BEGIN {
+    printf "  -j1 audit / parse floor: %.3fx without classifier, %.3fx with (target >= 0.5)\n", f / a, f / c }'
+awk -v a="$j1" -v b="$jn" -v c="$j1all" -v d="$jnall" -v j="$jobs" 'BEGIN {
+    printf "  -j%s over -j1: %.2fx without classifier, %.2fx with (target >= 1.7 at -j2)\n", j, a / b, c / d }'
+awk -v m="$rss_all" -v r="$rows" 'BEGIN {
+    printf "  peak RSS, default settings (near duplicates, classifier): %.0f MiB for %d rows (target <= 1024 MiB for 1M)\n", m / 1024, r }'
