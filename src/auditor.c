@@ -66,6 +66,7 @@ typedef struct batch {
     int file;                    /* index into la_auditor.files */
     uint64_t first_index;
     la_row *rows; size_t rows_cap;
+    size_t stale;                /* rows whose parsed JSON is still to free */
     la_arena arena;
     int state;
     uint64_t seq;
@@ -239,8 +240,19 @@ static void analyze_row(la_auditor *a, worker *w, batch *b, la_row *row)
     collect_terms(&c, row);
 }
 
+/* Frees the parsed JSON of the rows this slot held last time. Done by the
+ * thread that analyzes the slot next, not by the consumer, which is the
+ * pipeline's one serial stage. */
+static void free_stale(batch *b)
+{
+    for (size_t i = 0; i < b->stale; i++)
+        if (b->rows[i].json) cJSON_Delete(b->rows[i].json);
+    b->stale = 0;
+}
+
 static void analyze_batch(la_auditor *a, worker *w, batch *b)
 {
+    free_stale(b);
     LA_GROW(b->rows, b->rows_cap, b->n);
     for (size_t i = 0; i < b->n; i++) {
         la_row *row = &b->rows[i];
@@ -572,10 +584,8 @@ static void consume_row(la_auditor *a, la_row *row)
 
 static void consume_batch(la_auditor *a, batch *b)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        consume_row(a, &b->rows[i]);
-        if (b->rows[i].json) cJSON_Delete(b->rows[i].json);
-    }
+    for (size_t i = 0; i < b->n; i++) consume_row(a, &b->rows[i]);
+    b->stale = b->n;              /* freed by the next analysis of this slot */
     b->n = 0;
     la_buf_reset(&b->data);
     la_arena_reset(&b->arena);
@@ -1268,6 +1278,7 @@ void la_auditor_free(la_auditor *a)
     if (a->slots) {
         for (int i = 0; i < a->nslots; i++) {
             batch *b = &a->slots[i];
+            free_stale(b);
             for (size_t k = 0; k < b->n && b->state == SLOT_DONE; k++)
                 if (b->rows[k].json) cJSON_Delete(b->rows[k].json);
             la_buf_free(&b->data);
