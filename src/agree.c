@@ -12,11 +12,14 @@
  *                  flagged (two of three agreeing is the usual bar for a
  *                  crowd label), while every tie (1:1, 2:2, 1:1:1) and
  *                  2:1:1 (0.5) is. 3:2 of five (0.6) is not flagged.
- *                  Score 0.3 + 0.4 * (threshold - share) / threshold,
- *                  within [0.3, 0.7]: moderate, because disagreement says
- *                  the row is hard, not that its label is wrong. No
- *                  suggested class (a caller may use the Dawid-Skene
- *                  class, la_agree_ds_class). Pinned by test_agree
+ *                  Score LOW_BASE + LOW_SPAN * (threshold - share) /
+ *                  threshold, within [0.15, 0.25]: informational, under
+ *                  the default queue threshold (0.3), because
+ *                  disagreement says the row is hard, not that its label
+ *                  is wrong; the summary counts these rows. No suggested
+ *                  class here; the pipeline raises the finding into the
+ *                  queue when the Dawid-Skene posterior (la_agree_ds_class)
+ *                  confidently favors another label. Pinned by test_agree
  *                  (test_row_findings) and tests/cases/agree-low-agreement.
  *   NOT_MAJORITY   the row's label class is known and differs from a
  *                  (tie-free) majority. Suggested class: the majority.
@@ -79,6 +82,10 @@
 
 #include "la_agree.h"
 #include "la_common.h"
+
+/* LOW_AGREEMENT scores: see the file comment. */
+#define LOW_BASE 0.15
+#define LOW_SPAN 0.10
 
 #define NC 4                        /* toxic, non_toxic, spam, ham */
 #define LA_AGREE_MIN_COMPARED 20    /* judgments before an annotator is judged */
@@ -344,7 +351,8 @@ void la_agree_add(la_agree *g, la_row *row)
     int added = 0;
     char split[96];
     if (share < g->low) {
-        double sc = clamp(0.3 + 0.4 * (g->low - share) / g->low, 0.3, 0.7);
+        double sc = clamp(LOW_BASE + LOW_SPAN * (g->low - share) / g->low, LOW_BASE,
+                          LOW_BASE + LOW_SPAN);
         split_text(split, sizeof split, cnt);
         if (maj < 0)
             la_result_add_finding(r, LA_R_LOW_AGREEMENT, sc, LA_CLASS_UNKNOWN,

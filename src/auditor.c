@@ -417,7 +417,9 @@ static void keep_item(la_auditor *a, const la_row *row, int flagged)
     it->ag_majority = (uint8_t)r->agreement.majority;
     it->ag_share = (float)r->agreement.share;
     it->ag_entropy = (float)r->agreement.entropy;
-    if (flagged || !a->seekable[it->file] || row->raw_len > UINT32_MAX)
+    /* a low-agreement row may join the queue at the end (Dawid-Skene) */
+    int promotable = la_result_find((la_result *)r, LA_R_LOW_AGREEMENT) != NULL;
+    if (flagged || promotable || !a->seekable[it->file] || row->raw_len > UINT32_MAX)
         it->body = make_body(a, r);
     LA_GROW(a->items, a->items_cap, a->nitems + 1);
     a->items[a->nitems++] = it;
@@ -936,6 +938,9 @@ static void apply_model(la_auditor *a, item *it, la_result *r)
  * it is confident: 0.9 keeps ties between equally reliable annotators
  * without a suggestion (tests/cases/agree-ds-suggest.case). */
 #define DS_SUGGEST_P 0.9
+/* A low-agreement row with such a suggestion is worth a reviewer's time:
+ * it joins the queue (the finding alone is informational, under 0.3). */
+#define DS_SUGGEST_SCORE 0.5
 
 static void suggest_by_ds(la_auditor *a, const item *it, la_result *r)
 {
@@ -945,6 +950,7 @@ static void suggest_by_ds(la_auditor *a, const item *it, la_result *r)
     la_class c = la_agree_ds_class(a->agree, it->index, &p);
     if (c == LA_CLASS_UNKNOWN || c == r->label_class || p < DS_SUGGEST_P) return;
     f->suggested = c;
+    if (f->score < DS_SUGGEST_SCORE) f->score = DS_SUGGEST_SCORE;
     size_t n = strlen(f->why);
     snprintf(f->why + n, sizeof f->why - n, "; the annotator model (Dawid-Skene) favors %s, p=%.2f",
              la_class_name(c), p);
