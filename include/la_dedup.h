@@ -33,6 +33,12 @@ void la_dedup_add(la_dedup *d, la_row *row);
 /* The label class held by most rows of a cluster (LA_CLASS_UNKNOWN when
  * tied or unknown); final once the stream has ended. */
 la_class la_dedup_cluster_majority(const la_dedup *d, uint64_t cluster_id);
+/* Clusters so far; ids run from 1 to this number. */
+uint64_t la_dedup_clusters(const la_dedup *d);
+/* A cluster's size (0 when no such cluster), the row index of its first
+ * row, and its rows per label class. */
+uint32_t la_dedup_cluster_info(const la_dedup *d, uint64_t cluster_id,
+                               uint64_t *first_index, uint32_t counts[LA_CLASS__COUNT]);
 /* Summary object: "clusters", "rows_in_clusters", "conflicts" (clusters
  * holding more than one label class), "conflict_rows", "exact_duplicates",
  * "near_duplicates", "contrast_pairs" (near candidates set aside because

@@ -105,6 +105,8 @@ typedef struct item {
     uint8_t ag_majority;
     uint16_t ag_n;
     float score, ag_share, ag_entropy;
+    uint32_t first_of;         /* cluster whose first row this is and whose
+                                  final majority is another class, or 0 */
     item_body *body;           /* NULL: read the line again */
 } item;
 
@@ -957,6 +959,87 @@ static void suggest_by_ds(la_auditor *a, const item *it, la_result *r)
     la_result_settle(r);
 }
 
+/* Conflicts at the end of the stream. A row's conflict was found against
+ * the rows before it; once the whole cluster is known its majority decides
+ * which rows are the odd ones out (tests/cases/dup-resolve.case):
+ *   - a conflicting row whose label is the cluster's majority is probably
+ *     right: its finding becomes informational (CONFLICT_AGREES), the
+ *     suspects are the others;
+ *   - the cluster's first row, never flagged when read (there was nothing
+ *     to compare it with), gets the conflict when the majority is another
+ *     class (CONFLICT_FIRST, a little under a later exact copy's 0.9,
+ *     since it may be a near duplicate).
+ * A cluster without a strict majority (1:1) keeps the later row's finding,
+ * with no suggestion: either copy may be the wrong one. */
+#define CONFLICT_AGREES 0.25
+#define CONFLICT_FIRST 0.85
+
+static item *find_item(la_auditor *a, uint64_t index)
+{
+    size_t lo = 0, hi = a->nitems;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a->items[mid]->index < index) lo = mid + 1; else hi = mid;
+    }
+    return lo < a->nitems && a->items[lo]->index == index ? a->items[lo] : NULL;
+}
+
+static void mark_first_rows(la_auditor *a)
+{
+    uint64_t n = la_dedup_clusters(a->dedup);
+    for (uint64_t cid = 1; cid <= n && cid <= UINT32_MAX; cid++) {
+        uint64_t first;
+        uint32_t counts[LA_CLASS__COUNT];
+        if (!la_dedup_cluster_info(a->dedup, cid, &first, counts)) continue;
+        la_class maj = la_dedup_cluster_majority(a->dedup, cid);
+        item *it = find_item(a, first);
+        if (!it || maj == LA_CLASS_UNKNOWN || it->label_class == LA_CLASS_UNKNOWN ||
+            it->label_class == maj)
+            continue;
+        it->first_of = (uint32_t)cid;
+    }
+}
+
+static void resolve_conflict(la_auditor *a, const item *it, la_result *r)
+{
+    if (a->reason_filter && !a->reason_keep[LA_R_LABEL_CONFLICT]) return;
+    uint64_t first;
+    uint32_t counts[LA_CLASS__COUNT];
+    if (it->first_of) {
+        uint32_t size = la_dedup_cluster_info(a->dedup, it->first_of, &first, counts);
+        la_class maj = la_dedup_cluster_majority(a->dedup, it->first_of);
+        la_result_add_finding(r, LA_R_LABEL_CONFLICT, CONFLICT_FIRST, maj,
+                              "%u of the %u rows with this text (cluster %u) are labeled %s; "
+                              "this row, the first of them, is labeled %s",
+                              counts[maj], size, it->first_of, la_class_name(maj),
+                              la_class_name(r->label_class));
+        r->cluster.has_cluster = 1;
+        r->cluster.id = it->first_of;
+        r->cluster.of = r->id; r->cluster.of_len = r->id_len;
+        r->cluster.of_is_number = r->id_is_number;
+        r->cluster.of_label = r->label_class;
+        r->cluster.similarity = 1;
+        la_result_settle(r);
+        return;
+    }
+    la_finding *f = r->cluster.has_cluster ? la_result_find(r, LA_R_LABEL_CONFLICT) : NULL;
+    if (!f) return;
+    la_class maj = la_dedup_cluster_majority(a->dedup, r->cluster.id);
+    if (maj == LA_CLASS_UNKNOWN) return;
+    if (maj != r->label_class) {
+        f->suggested = maj;
+    } else {
+        uint32_t size = la_dedup_cluster_info(a->dedup, r->cluster.id, &first, counts);
+        f->score = CONFLICT_AGREES;
+        f->suggested = LA_CLASS_UNKNOWN;
+        size_t n = strlen(f->why);
+        snprintf(f->why + n, sizeof f->why - n,
+                 "; but %u of the %u rows in the cluster share this row's label, so the "
+                 "others are the suspects", counts[maj], size);
+    }
+    la_result_settle(r);
+}
+
 static void finish_items(la_auditor *a)
 {
     la_result *r = la_xmalloc(sizeof *r);
@@ -966,15 +1049,17 @@ static void finish_items(la_auditor *a)
     la_arena_init(&tmp, 64 * 1024);
     la_row row;
     size_t k = 0;
+    mark_first_rows(a);
     for (size_t i = 0; i < a->nitems; i++) {
         item *it = a->items[i];
         int reread = 0;
         if (it->body) {
             result_from_body(a, it, it->body, r);
         } else {
-            /* an unflagged row: only the classifier can flag it */
+            /* an unflagged row: only the classifier or its cluster can flag it */
             la_learn_verdict v;
-            if (!a->keep_all || !la_learn_verdict_of(a->learn, it->index, &v) || !v.flagged)
+            if (!it->first_of &&
+                (!a->keep_all || !la_learn_verdict_of(a->learn, it->index, &v) || !v.flagged))
                 continue;
             if (reread_row(a, it, &row, &raw, &tmp) != LA_OK) {
                 fprintf(stderr, "labelaudit: %s:%llu: could not read the line again for the "
@@ -993,18 +1078,8 @@ static void finish_items(la_auditor *a)
             result_from_body(a, it, &empty, r);
             reread = 1;
         }
+        resolve_conflict(a, it, r);
         if (a->keep_all) apply_model(a, it, r);
-        /* a conflict's final suggestion is its cluster's majority */
-        if (r->cluster.has_cluster) {
-            la_finding *f = la_result_find(r, LA_R_LABEL_CONFLICT);
-            la_class maj = la_dedup_cluster_majority(a->dedup, r->cluster.id);
-            if (f && maj != LA_CLASS_UNKNOWN && maj != r->label_class) f->suggested = maj;
-            if (f) {
-                double s = r->score;
-                la_result_settle(r);
-                r->score = s > r->score ? s : r->score;
-            }
-        }
         suggest_by_ds(a, it, r);
         if (passes(a, r)) {
             /* keep the final form for delivery */

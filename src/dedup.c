@@ -64,9 +64,10 @@
  * Deterministic across runs and thread counts.
  *
  * Exact index (consumer). Every distinct dup key gets a group record
- * (struct grp, 24 bytes: key, pointer to its first row's id, cluster,
- * first row's label class) and a 4-byte slot in an open-addressing table
- * kept 35-70% full (so 6-11 bytes per key): 30-35 bytes per distinct text
+ * (struct grp, 32 bytes: key, its first row's index and a pointer to its
+ * id, cluster, first row's label class) and a 4-byte slot in an
+ * open-addressing table kept 35-70% full (so 6-11 bytes per key): 38-43
+ * bytes per distinct text
  * plus the first row's id (4-byte length + bytes + NUL, 8-aligned; 16
  * bytes for an 8-character id). Repeated texts cost nothing more. Each
  * cluster adds 32 bytes (size and rows per label class).
@@ -459,8 +460,9 @@ void la_dedup_signature(const la_detect_ctx *c, la_row *row)
 
 /* ---- index (consumer) ---------------------------------------------------- */
 
-typedef struct grp {       /* one distinct dup key: 24 bytes */
+typedef struct grp {       /* one distinct dup key: 32 bytes */
     uint64_t key;
+    uint64_t first_index;  /* row->index of its first row */
     const char *id;        /* arena: uint32 length, then bytes and NUL */
     uint32_t cluster;      /* cluster index + 1; 0 none */
     uint8_t cls;           /* first row's la_class */
@@ -564,6 +566,7 @@ static uint32_t new_group(la_dedup *d, const la_row *row)
     grp *g = &d->g[d->ng];
     memset(g, 0, sizeof *g);
     g->key = row->dup_key;
+    g->first_index = row->index;
     size_t n = row->r.id ? row->r.id_len : 0;
     char *p = la_arena_alloc(&d->ids, 4 + n + 1);
     uint32_t n32 = (uint32_t)n;
@@ -930,6 +933,21 @@ void la_dedup_add(la_dedup *d, la_row *row)
 /* The strict majority label class of cluster cluster_id (1-based), counting
  * every row that joined it so far; LA_CLASS_UNKNOWN on a tie, when no row
  * has a known class, or for an unknown id. */
+uint32_t la_dedup_cluster_info(const la_dedup *d, uint64_t cluster_id,
+                               uint64_t *first_index, uint32_t counts[LA_CLASS__COUNT])
+{
+    if (!d || cluster_id == 0 || cluster_id > d->ncl) return 0;
+    const cluster *c = &d->cl[cluster_id - 1];
+    *first_index = d->g[c->first_grp].first_index;
+    memcpy(counts, c->count, sizeof c->count);
+    return c->size;
+}
+
+uint64_t la_dedup_clusters(const la_dedup *d)
+{
+    return d ? d->ncl : 0;
+}
+
 la_class la_dedup_cluster_majority(const la_dedup *d, uint64_t cluster_id)
 {
     if (!d || cluster_id == 0 || cluster_id > d->ncl) return LA_CLASS_UNKNOWN;
