@@ -309,6 +309,11 @@ int la_lexicon_add_buffer(la_lexicon *lex, const char *name, const char *data,
             rc = lex_error(err, errlen, name, lineno, "invalid UTF-8", NULL, 0);
             break;
         }
+        /* terms are kept as C strings: a NUL would cut one short */
+        if (memchr(line, '\0', ll)) {
+            rc = lex_error(err, errlen, name, lineno, "NUL byte in the line", NULL, 0);
+            break;
+        }
         const char *p = line; size_t n = ll;
         trim(&p, &n);
         if (n == 0 || p[0] == '#') continue;
