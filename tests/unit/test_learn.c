@@ -47,9 +47,11 @@ typedef struct synth {
     la_class given[NROWS], truth[NROWS];
 } synth;
 
-/* Rows of 8 words: 4 from the row's class, 4 shared; every 10th row (by a
- * seeded draw) gets the other label. */
-static void make_synth(synth *s, int n, uint64_t seed)
+/* Rows of 8 words: `own` of them (spread over the row) from the row's
+ * class, the rest shared; a row of class 1 gets the other label with
+ * probability flip1 / 100, one of class 0 with flip0 / 100. */
+static void make_synth_with(synth *s, int n, uint64_t seed, int own, int flip0,
+                            int flip1)
 {
     uint64_t st = seed;
     for (int i = 0; i < n; i++) {
@@ -57,7 +59,7 @@ static void make_synth(synth *s, int n, uint64_t seed)
         char buf[256] = "";
         for (int w = 0; w < 8; w++) {
             char word[16];
-            int v = w % 2 ? 2 : c;
+            int v = (w * own) % 8 < own ? c : 2;
             vocab_word(v, (int)(rng(&st) % 40), word, sizeof word);
             if (w) strcat(buf, " ");
             strcat(buf, word);
@@ -65,9 +67,15 @@ static void make_synth(synth *s, int n, uint64_t seed)
         s->text[i] = strdup(buf);
         s->truth[i] = c ? LA_CLASS_TOXIC : LA_CLASS_NON_TOXIC;
         s->given[i] = s->truth[i];
-        if (rng(&st) % 10 == 0)
+        if ((int)(rng(&st) % 100) < (c ? flip1 : flip0))
             s->given[i] = c ? LA_CLASS_NON_TOXIC : LA_CLASS_TOXIC;
     }
+}
+
+/* 4 class words of 8, 10 % of the labels flipped in both classes. */
+static void make_synth(synth *s, int n, uint64_t seed)
+{
+    make_synth_with(s, n, seed, 4, 10, 10);
 }
 
 static void free_synth(synth *s, int n)
@@ -254,6 +262,36 @@ static void test_planted_noise(env *e)
     free_synth(&s, NROWS);
 }
 
+/* Heavier, one-sided noise on rows with fewer class words: a quarter of
+ * class 1 carries label 0. The refit without the first round's flags must
+ * stay precise, and keep the first round's count of rows to flag: counted
+ * again on the refit's sharper probabilities the confident joint finds
+ * fewer (recall 0.48 instead of 0.60, the precision 1.0 either way). */
+static void test_refit(env *e)
+{
+    static synth s;
+    la_options opt;
+    base_options(&opt);
+    make_synth_with(&s, NROWS, 7, 3, 0, 25);
+    la_learn *l = run_stage(e, &opt, &s, NROWS);
+    int tp = 0, fp = 0, fn = 0;
+    la_learn_verdict v;
+    for (int i = 0; i < NROWS; i++) {
+        int wrong = s.given[i] != s.truth[i];
+        CHECK(la_learn_verdict_of(l, (uint64_t)i, &v));
+        if (v.flagged) { if (wrong) tp++; else fp++; }
+        else if (wrong) fn++;
+    }
+    double prec = tp + fp ? (double)tp / (tp + fp) : 0;
+    double rec = tp + fn ? (double)tp / (tp + fn) : 0;
+    printf("one-sided noise: flagged %d, precision %.3f, recall %.3f\n",
+           tp + fp, prec, rec);
+    CHECK(prec >= 0.95);
+    CHECK(rec >= 0.55);
+    la_learn_free(l);
+    free_synth(&s, NROWS);
+}
+
 static void test_auto_and_off(env *e)
 {
     static synth s;
@@ -313,6 +351,7 @@ int main(void)
     la_arena_init(&e.arena, 1 << 16);
     test_features(&e);
     test_planted_noise(&e);
+    test_refit(&e);
     test_auto_and_off(&e);
     la_text_free(&e.t);
     la_arena_free(&e.arena);
