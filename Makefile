@@ -101,7 +101,7 @@ check-valgrind: $(BIN_BUILT) $(BUILD)/gencorpus
 	LA_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 	  LA_BIN=$(CURDIR)/$(BIN_BUILT) LA_BUILD=$(CURDIR)/$(BUILD) sh tests/run.sh
 
-$(BUILD)/gencorpus: src/tools/gencorpus.c | $(BUILD)
+$(BUILD)/gencorpus: src/tools/gencorpus.c src/tools/splitmix.h | $(BUILD)
 	$(CC) -O2 -o $@ $<
 
 demo: deps

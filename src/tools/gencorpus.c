@@ -23,19 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static int pick(int n) { return (int)(rnd() % (uint64_t)n); }
-static int chance(int percent) { return pick(100) < percent; }
-#define ONE(arr) (arr[pick((int)(sizeof arr / sizeof arr[0]))])
+#include "splitmix.h"
 
 static const char *food[] = { "pizza", "burger", "soup", "cake", "coffee", "taco", "ramen", "salad", "pie", "curry" };
 static const char *posadj[] = { "amazing", "delicious", "incredible", "perfect", "awesome", "beautiful", "great", "brilliant" };
