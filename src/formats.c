@@ -116,6 +116,16 @@ static void add_codes_joined(la_buf *b, const la_result *r, const char *sep)
     }
 }
 
+/* The reason codes as one JSON string ("A, B"). */
+static void add_codes_json(la_buf *b, const la_result *r)
+{
+    la_buf t;
+    la_buf_init(&t);
+    add_codes_joined(&t, r, ", ");
+    la_buf_add_json_str(b, t.p ? t.p : "", t.len);
+    la_buf_free(&t);
+}
+
 /* True when evidence i repeats an earlier span with the same kind (two
  * findings may cite the same words). */
 static int ev_repeat(const la_result *r, int i)
@@ -292,13 +302,7 @@ static void ls_row(la_buf *b, const la_result *r)
     if (cls(r->label_class)) la_buf_add_json_str(b, cls(r->label_class), strlen(cls(r->label_class)));
     else la_buf_adds(b, "null");
     la_buf_adds(b, ",\"reasons\":");
-    {
-        la_buf t;
-        la_buf_init(&t);
-        add_codes_joined(&t, r, ", ");
-        la_buf_add_json_str(b, t.p ? t.p : "", t.len);
-        la_buf_free(&t);
-    }
+    add_codes_json(b, r);
     la_buf_adds(b, "},\"predictions\":[{\"model_version\":\"labelaudit-" LA_VERSION "\",\"score\":");
     la_buf_add_score(b, r->score);
     la_buf_adds(b, ",\"result\":[");
@@ -400,13 +404,7 @@ static void prodigy_row(la_buf *b, const la_result *r)
     la_buf_adds(b, ",\"score\":");
     la_buf_add_score(b, r->score);
     la_buf_adds(b, ",\"reasons\":");
-    {
-        la_buf t;
-        la_buf_init(&t);
-        add_codes_joined(&t, r, ", ");
-        la_buf_add_json_str(b, t.p ? t.p : "", t.len);
-        la_buf_free(&t);
-    }
+    add_codes_json(b, r);
     la_buf_adds(b, "},\"spans\":[");
     int k = 0;
     for (int i = 0; i < r->nev && i < LA_MAX_EVIDENCE; i++) {

@@ -155,6 +155,31 @@ static void add_value(la_buf *b, const cJSON *v, int depth)
     }
 }
 
+/* A two-column table of an object's members: key, then its number. head
+ * is the first column's header cell, cell the opening tag of its cells,
+ * count the second column's name. */
+static void key_count_table(la_buf *b, const char *caption, const char *head,
+                            const char *count, const char *cell, const cJSON *obj)
+{
+    la_buf_adds(b, "<table class=\"small\"><caption>");
+    la_buf_adds(b, caption);
+    la_buf_adds(b, "</caption><tr>");
+    la_buf_adds(b, head);
+    la_buf_adds(b, "<th class=\"n\">");
+    la_buf_adds(b, count);
+    la_buf_adds(b, "</th></tr>\n");
+    const cJSON *c;
+    cJSON_ArrayForEach(c, obj) {
+        la_buf_adds(b, "<tr>");
+        la_buf_adds(b, cell);
+        escz(b, c->string);
+        la_buf_adds(b, "</td><td class=\"n\">");
+        add_value(b, c, 0);
+        la_buf_adds(b, "</td></tr>\n");
+    }
+    la_buf_adds(b, "</table>\n");
+}
+
 /* ---- charts ---------------------------------------------------------------------- */
 
 typedef struct bar {
@@ -312,19 +337,8 @@ static void sec_overview(la_buf *b, const cJSON *sum)
         note(b, "<b>No hunspell dictionary was loaded:</b> the dictionary-based checks "
                 "(gibberish, word-likeness) were switched off.");
     const cJSON *rej = item(sum, "rejects");
-    if (cJSON_IsObject(rej) && rej->child) {
-        la_buf_adds(b, "<table class=\"small\"><caption>Rejected lines by cause</caption>"
-                       "<tr><th>cause</th><th class=\"n\">lines</th></tr>\n");
-        const cJSON *c;
-        cJSON_ArrayForEach(c, rej) {
-            la_buf_adds(b, "<tr><td>");
-            escz(b, c->string);
-            la_buf_adds(b, "</td><td class=\"n\">");
-            add_value(b, c, 0);
-            la_buf_adds(b, "</td></tr>\n");
-        }
-        la_buf_adds(b, "</table>\n");
-    }
+    if (cJSON_IsObject(rej) && rej->child)
+        key_count_table(b, "Rejected lines by cause", "<th>cause</th>", "lines", "<td>", rej);
     la_buf_free(&tmp);
     section_close(b);
 }
@@ -717,19 +731,9 @@ static void sec_clusters(la_buf *b, const cJSON *sum)
     card_if(b, "negation pairs (not conflicts)", cl, "contrast_pairs");
     la_buf_adds(b, "</div>\n");
     const cJSON *sizes = item(cl, "sizes");
-    if (cJSON_IsObject(sizes) && sizes->child) {
-        la_buf_adds(b, "<table class=\"small\"><caption>Clusters by size</caption>"
-                       "<tr><th class=\"n\">rows in cluster</th><th class=\"n\">clusters</th></tr>\n");
-        const cJSON *c;
-        cJSON_ArrayForEach(c, sizes) {
-            la_buf_adds(b, "<tr><td class=\"n\">");
-            escz(b, c->string);
-            la_buf_adds(b, "</td><td class=\"n\">");
-            add_value(b, c, 0);
-            la_buf_adds(b, "</td></tr>\n");
-        }
-        la_buf_adds(b, "</table>\n");
-    }
+    if (cJSON_IsObject(sizes) && sizes->child)
+        key_count_table(b, "Clusters by size", "<th class=\"n\">rows in cluster</th>",
+                        "clusters", "<td class=\"n\">", sizes);
     const cJSON *largest = item(cl, "largest");
     if (cJSON_IsArray(largest) && largest->child) {
         if (all_objects(largest)) {
