@@ -180,6 +180,15 @@ static int is_pictographic(int32_t cp)
            p->boundclass == UTF8PROC_BOUNDCLASS_E_ZWG;
 }
 
+/* A pictograph that normalization leaves as it is: one with a
+ * compatibility mapping ("🉑" U+1F251 becomes the ideograph 可) is not,
+ * so a ZWJ next to it is dropped on the first pass as it would be on a
+ * second one (idempotence; seed tests/fuzz/seeds/normalize/zwj-compat). */
+static int stays_pictographic(int32_t cp)
+{
+    return is_pictographic(cp) && utf8proc_get_property(cp)->decomp_type == 0;
+}
+
 static int is_hangul_vt(int32_t cp)
 {
     return (cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11a8 && cp <= 0x11c2);
@@ -438,9 +447,9 @@ static void normalize_full(la_text *t, const unsigned char *s, size_t n)
         }
         i += len;
         if (cp == 0x200d) {
-            if (st.last_cp >= 0 && is_pictographic(st.last_cp)) {
+            if (st.last_cp >= 0 && stays_pictographic(st.last_cp)) {
                 int32_t nx = peek_cp(s, n, i);
-                if (nx >= 0 && is_pictographic(nx)) {
+                if (nx >= 0 && stays_pictographic(nx)) {
                     accept_cp(&st, cp, off, 0);
                     continue;
                 }
