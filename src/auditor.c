@@ -468,6 +468,15 @@ static int passes(const la_auditor *a, const la_result *r)
     return r->nfind > 0 && r->score >= a->opt.min_score;
 }
 
+/* The strings a kept report row owns (copied by remember_top). */
+static void free_top_strings(la_result *c)
+{
+    free((char *)c->text);
+    free((char *)c->id);
+    free((char *)c->label_json);
+    free((char *)c->cluster.of);
+}
+
 static void remember_top(la_auditor *a, const la_result *r)
 {
     if (!a->opt.report_path) return;
@@ -482,10 +491,7 @@ static void remember_top(la_auditor *a, const la_result *r)
                 (a->top[i]->score == a->top[slot]->score && a->top[i]->line > a->top[slot]->line))
                 slot = i;
         if (r->score <= a->top[slot]->score) return;
-        free((char *)a->top[slot]->text);
-        free((char *)a->top[slot]->id);
-        free((char *)a->top[slot]->label_json);
-        free((char *)a->top[slot]->cluster.of);
+        free_top_strings(a->top[slot]);
     }
     la_result *c = a->top[slot];
     *c = *r;
@@ -1375,10 +1381,7 @@ void la_auditor_free(la_auditor *a)
     if (a->rejects) { fclose(a->rejects); remove(a->rejects_tmp); }
     free(a->rejects_tmp);
     for (int i = 0; i < a->ntop; i++) {
-        free((char *)a->top[i]->text);
-        free((char *)a->top[i]->id);
-        free((char *)a->top[i]->label_json);
-        free((char *)a->top[i]->cluster.of);
+        free_top_strings(a->top[i]);
         free(a->top[i]);
     }
     la_dedup_free(a->dedup);
