@@ -195,6 +195,9 @@ typedef struct la_finding {
     la_class suggested;        /* LA_CLASS_UNKNOWN: no suggestion */
     char why[LA_WHY_MAX];      /* one readable sentence, NUL-terminated */
     uint16_t ev_first, nev;    /* slice of la_result.ev */
+    double precision;          /* share of the rows with this kind of finding
+                                  whose label the evidence model judges wrong
+                                  on this dataset; < 0 when not estimated */
 } la_finding;
 
 #define LA_MAX_FINDINGS 16
@@ -209,8 +212,16 @@ typedef struct la_result {
     const char *label_json; size_t label_json_len; /* raw JSON of the label,
                                                       NULL when absent */
     la_class label_class;
-    la_class suggested;                /* overall suggestion or UNKNOWN */
-    double score;                      /* priority in [0,1] */
+    la_class suggested;                /* class group of the suggestion, or
+                                          UNKNOWN */
+    const char *suggested_json; size_t suggested_json_len; /* raw JSON of the
+                                          suggested value of the dataset's own
+                                          label column, NULL when none */
+    int remove;                        /* the suggestion is to remove the row
+                                          (spam, junk, a duplicate copy) */
+    double score;                      /* probability that the given label is
+                                          wrong (or that the row should be
+                                          removed), in [0,1] */
     const char *text; size_t text_len; /* the original text value */
 
     int nfind; la_finding find[LA_MAX_FINDINGS];

@@ -49,10 +49,14 @@ void la_fmt_jsonl_row(la_buf *b, const la_result *r)
         ADD_LIT(b, ",\"label_class\":");
         add_class(b, r->label_class);
     }
-    if (r->suggested != LA_CLASS_UNKNOWN) {
+    if (r->suggested_json) {
+        ADD_LIT(b, ",\"suggested\":");
+        la_buf_add(b, r->suggested_json, r->suggested_json_len);
+    } else if (r->suggested != LA_CLASS_UNKNOWN) {
         ADD_LIT(b, ",\"suggested\":");
         add_class(b, r->suggested);
     }
+    if (r->remove) ADD_LIT(b, ",\"remove\":true");
     ADD_LIT(b, ",\"score\":");
     la_buf_add_score(b, r->score);
     ADD_LIT(b, ",\"reasons\":[");

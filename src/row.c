@@ -23,6 +23,7 @@ la_finding *la_result_add_finding(la_result *r, la_reason code, double score,
     f->code = code;
     f->score = score;
     f->suggested = suggested;
+    f->precision = -1;
     f->ev_first = (uint16_t)r->nev;
     f->nev = 0;
     va_list ap;
