@@ -51,7 +51,25 @@ typedef struct la_row {
     float *featval;                    /* their values (parallel to feat) */
     la_annot annot;
     unsigned char tox_flags;           /* LA_ROWF_* for the classifier */
+    uint8_t tox_rule;                  /* LA_TOXR_*: the text's own toxicity
+                                          verdict, whatever the label */
+    float spam_score;                  /* label-free spam score in [0,1] */
+    float outside_score;               /* --scores value in [0,1], or < 0 */
 } la_row;
+
+/* The toxicity rule that holds for a row's text (toxicity.c tries them in
+ * this order after the two catch-alls). NONE: no lexical cue at all;
+ * OTHER: cues, but no rule holds. THREAT .. RECLAIMED point toward toxic
+ * (MISSED_TOXICITY), the rest toward non-toxic (PROFANITY_ONLY,
+ * IDENTITY_ONLY). Stable: the evidence model and the summary name them. */
+enum {
+    LA_TOXR_NONE = 0, LA_TOXR_OTHER,
+    LA_TOXR_THREAT, LA_TOXR_SLUR, LA_TOXR_DEHUMANIZING, LA_TOXR_INSULT_YOU,
+    LA_TOXR_PROFANE_YOU, LA_TOXR_INSULT_PERSON, LA_TOXR_SLUR_CONTEXT,
+    LA_TOXR_RECLAIMED, LA_TOXR_PROFANITY_PRAISE, LA_TOXR_SLUR_INNOCENT,
+    LA_TOXR_SLUR_MENTIONED, LA_TOXR_PROFANITY_UNTARGETED, LA_TOXR_IDENTITY_ONLY,
+    LA_TOXR__COUNT
+};
 
 enum {
     LA_ROWF_PROFANITY = 1u << 0,

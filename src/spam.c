@@ -759,6 +759,7 @@ void la_detect_spam(const la_detect_ctx *c, la_row *row)
     if (la_result_find(&row->r, LA_R_EMPTY_TEXT)) return;
     sigs s;
     analyze(c, &s);
+    row->spam_score = (float)s.score;
     if (s.score >= SPAM_FLAG_BIT) row->tox_flags |= LA_ROWF_SPAMMY;
 
     char list[160];

@@ -203,11 +203,6 @@ enum target {
     TGT_YOU
 };
 
-static const char *const target_words[] = {
-    "nothing", "an object or situation", "the speaker", "a group",
-    "a person", "an identity group", "the reader (you)"
-};
-
 typedef struct scan {
     const la_text *t;
     const uint32_t *tk;  /* per token: bit (1 << la_kind) for covering matches */
@@ -985,6 +980,225 @@ static int sexual_term(const la_term *term)
     return strstr(term->category, "sex") != NULL;
 }
 
+/* ---- the rules ------------------------------------------------------------------ */
+
+/* What the context reading found in one row, label aside: counts of
+ * abusive matches, and whether each kind of attack or excuse was seen. */
+typedef struct picture {
+    int nprof, nslur, ninsult, nident;
+    int mild_only, strong_prof;
+    int slur_attack, slur_uncertain_attack, slur_uncertain, slur_reclaimed_other;
+    int slur_mentioned, slur_blocks, homonym_innocent, homonym_weak;
+    int insult_you, insult_person, profane_you, person_attack, sexual_at;
+    int threat, dehum, negated_any, counter_any, quoted_any, obfusc_attack;
+    int neg_total, ident_attacked, ident_pos, short_msg, shouting;
+    int tgt_seen[TGT_YOU + 1];
+    int pos_near, neg_near;            /* praise / anger words near abusive ones */
+    int attack, targeted, evidence;
+} picture;
+
+/* A named rule: a predicate over the picture, the reason it reports and
+ * the class it points toward; MISSED_TOXICITY rules also carry their
+ * finding's score and the phrase naming what was found. */
+typedef struct tox_rule {
+    uint8_t id;                        /* LA_TOXR_* */
+    la_reason reason;
+    la_class toward;
+    int (*holds)(const picture *p);
+    double score;
+    const char *what;
+} tox_rule;
+
+/* PROFANITY_ONLY's strength and its reason, from the picture alone. */
+static double po_score(const picture *p, const char **why)
+{
+    double sc = (p->nprof || p->ninsult) ? PO_BASE :
+                p->homonym_innocent ? PO_HOMONYM_INNOCENT :
+                p->homonym_weak ? PO_HOMONYM_WEAK : PO_SLUR_MENTIONED;
+    const char *w = "profanity with no target";
+    int self = p->tgt_seen[TGT_SELF], obj = p->tgt_seen[TGT_OBJECT];
+    int you = p->tgt_seen[TGT_YOU], person = p->tgt_seen[TGT_PERSON] + p->tgt_seen[TGT_IDENTITY];
+    if (p->pos_near) { sc += PO_POSITIVE; w = "profanity used with praise or excitement"; }
+    else if (self && !you && !person) { sc += PO_SELF; w = "profanity aimed at the speaker themself"; }
+    else if (obj && !you && !person) { sc += PO_OBJECT; w = "profanity aimed at an object or situation"; }
+    else if (!you && !person && !self && !obj) { sc += PO_NO_TARGET; }
+    if (p->mild_only) sc += PO_MILD_ONLY;
+    if (you && !p->pos_near) sc -= PO_YOU_NEAR;
+    if (person && !p->pos_near) sc -= PO_PERSON_NEAR;
+    if (p->neg_near || p->neg_total) sc -= PO_NEGATIVE;
+    if (p->nprof >= PO_MANY_COUNT) sc -= PO_MANY;
+    if (p->shouting && !p->pos_near) sc -= PO_SHOUTING;
+    if (!p->nprof && !p->ninsult && p->slur_mentioned && !p->homonym_innocent && !p->homonym_weak) {
+        w = "a slur that is quoted, reported or condemned, not used against anyone";
+        sc = PO_SLUR_MENTIONED;  /* the words around a report say nothing of praise */
+    }
+    else if (!p->nprof && !p->ninsult)
+        w = p->homonym_innocent ? "a word that is a slur only in another sense, here used in its innocent sense"
+                                : "a word that is a slur only in another sense, and nothing calls a person that word";
+    else if (p->slur_uncertain && !p->homonym_innocent) sc -= PO_MANY;
+    /* a lone swear word in a short message, aimed at nothing and not
+     * praising: an exclamation or an outburst, reviewers split */
+    if (p->short_msg && !p->pos_near && !p->mild_only && !self && !obj && !p->homonym_innocent &&
+        sc > PO_BARE_EXCLAMATION)
+        sc = PO_BARE_EXCLAMATION;
+    if (why) *why = w;
+    return clamp01(sc);
+}
+
+static int profanity_only_at_all(const picture *p)
+{
+    return (p->nprof || p->ninsult || p->homonym_innocent || p->homonym_weak || p->slur_mentioned) &&
+           !p->attack && !p->insult_person && !p->person_attack && !p->slur_blocks &&
+           !p->sexual_at && po_score(p, NULL) >= PO_MIN;
+}
+
+static int r_threat(const picture *p) { return p->threat; }
+static int r_slur(const picture *p) { return p->slur_attack; }
+static int r_dehum(const picture *p) { return p->dehum; }
+static int r_insult_you(const picture *p) { return p->insult_you; }
+static int r_profane_you(const picture *p) { return p->profane_you; }
+static int r_insult_person(const picture *p) { return p->insult_person; }
+static int r_slur_context(const picture *p) { return p->slur_uncertain_attack; }
+static int r_reclaimed(const picture *p) { return p->slur_reclaimed_other; }
+static int r_prof_praise(const picture *p) { return profanity_only_at_all(p) && p->pos_near; }
+static int r_slur_innocent(const picture *p)
+{
+    return profanity_only_at_all(p) && !p->nprof && !p->ninsult &&
+           (p->homonym_innocent || p->homonym_weak);
+}
+static int r_slur_mentioned(const picture *p)
+{
+    return profanity_only_at_all(p) && !p->nprof && !p->ninsult && p->slur_mentioned;
+}
+static int r_prof_untargeted(const picture *p) { return profanity_only_at_all(p); }
+static int r_identity_only(const picture *p)
+{
+    return p->nident && !p->ident_attacked && !p->attack && !p->nslur && !p->insult_person &&
+           !(p->ninsult && !p->negated_any && !p->counter_any);
+}
+
+/* The toxicity rules, in the order they are tried: the first that holds
+ * is the row's text verdict (row->tox_rule), whatever its label. Each
+ * points toward one class; the evidence model learns on each dataset how
+ * often each one is right, and the detector reports a finding only when a
+ * rule points away from the row's label. Strongest attack first, so a row
+ * with a threat and an insult is read as a threat. */
+static const tox_rule rules[] = {
+    { LA_TOXR_THREAT, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_threat,
+      MISS_THREAT, "a threat or violent wish" },
+    { LA_TOXR_SLUR, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_slur,
+      MISS_SLUR, "a slur" },
+    { LA_TOXR_DEHUMANIZING, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_dehum,
+      MISS_DEHUM, "a group described in dehumanizing terms" },
+    { LA_TOXR_INSULT_YOU, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_insult_you,
+      MISS_INSULT_YOU, "an insult aimed at the reader" },
+    { LA_TOXR_PROFANE_YOU, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_profane_you,
+      MISS_PROFANE_YOU, "profanity aimed at the reader" },
+    { LA_TOXR_INSULT_PERSON, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_insult_person,
+      MISS_INSULT_PERSON, "an insult aimed at a person" },
+    { LA_TOXR_SLUR_CONTEXT, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_slur_context,
+      MISS_UNCERTAIN, "a word that is often a slur, in an attacking context" },
+    { LA_TOXR_RECLAIMED, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_reclaimed,
+      MISS_RECLAIMED, "a reclaimed slur said of other people (in-group use is possible: uncertain)" },
+    { LA_TOXR_PROFANITY_PRAISE, LA_R_PROFANITY_ONLY, LA_CLASS_NON_TOXIC, r_prof_praise, 0, NULL },
+    { LA_TOXR_SLUR_INNOCENT, LA_R_PROFANITY_ONLY, LA_CLASS_NON_TOXIC, r_slur_innocent, 0, NULL },
+    { LA_TOXR_SLUR_MENTIONED, LA_R_PROFANITY_ONLY, LA_CLASS_NON_TOXIC, r_slur_mentioned, 0, NULL },
+    { LA_TOXR_PROFANITY_UNTARGETED, LA_R_PROFANITY_ONLY, LA_CLASS_NON_TOXIC, r_prof_untargeted, 0, NULL },
+    { LA_TOXR_IDENTITY_ONLY, LA_R_IDENTITY_ONLY, LA_CLASS_NON_TOXIC, r_identity_only, 0, NULL },
+};
+
+/* What the emitters need besides the picture: the row, its text, the
+ * per-match assessments and the token positions of the patterns. */
+typedef struct emit_ctx {
+    const la_detect_ctx *c;
+    la_row *row;
+    const la_text *t;
+    const scan *s;
+    const assess *as;
+    size_t na;
+    size_t tp_subj, tp_end, it, it_tgt, dh_subj, dh;
+} emit_ctx;
+
+/* MISSED_TOXICITY on a non-toxic row, with the words it rests on. */
+static void emit_missed(const emit_ctx *e, const picture *p, const tox_rule *rule)
+{
+    la_result *r = &e->row->r;
+    const la_text *t = e->t;
+    double sc = rule->score;
+    if (p->obfusc_attack) sc += MISS_OBFUSC_BONUS;
+    if (p->quoted_any && !p->threat) sc -= MISS_QUOTED_PENALTY;
+    la_finding *f = la_result_add_finding(r, LA_R_MISSED_TOXICITY, clamp01(sc),
+        LA_CLASS_TOXIC, "labeled non_toxic, but the text contains %s%s%s", rule->what,
+        p->obfusc_attack ? " (obfuscated)" : "",
+        p->quoted_any ? "; it is quoted, so check whether it is reported speech" : "");
+    if (!f) return;
+    int budget = MAX_EV_PER_FINDING;
+    add_matches_of(r, f, t, KB(LA_KIND_THREAT), &budget);
+    if (e->tp_end) {
+        add_token_ev(r, f, t, e->tp_subj, "threat");
+        add_token_ev(r, f, t, e->tp_end - 1, "target");
+        budget -= 2;
+    }
+    if (e->it) {
+        la_result_add_match(r, f, &t->m[e->it - 1]);
+        add_token_ev(r, f, t, e->it_tgt, "target");
+        budget -= 2;
+    }
+    if (e->dh) {
+        add_token_ev(r, f, t, e->dh_subj, "target");
+        la_result_add_match(r, f, &t->m[e->dh - 1]);
+        budget -= 2;
+    }
+    for (size_t i = 0; i < e->na && budget > 0; i++) {
+        const assess *o = &e->as[i];
+        if (o->counter || (o->negated && o->m->term->kind != LA_KIND_SLUR)) continue;
+        if (o->m->term->kind == LA_KIND_PROFANITY && o->target != TGT_YOU &&
+            !(o->noun_use && o->target == TGT_PERSON)) continue;
+        la_result_add_match(r, f, o->m);
+        budget--;
+        if (o->target >= TGT_PERSON && budget > 0) {
+            add_token_ev(r, f, t, o->target_tok, "target");
+            budget--;
+        }
+    }
+}
+
+/* PROFANITY_ONLY on a toxic row. */
+static void emit_profanity_only(const emit_ctx *e, const picture *p)
+{
+    la_result *r = &e->row->r;
+    const char *why = NULL;
+    double sc = po_score(p, &why);
+    la_finding *f = la_result_add_finding(r, LA_R_PROFANITY_ONLY, sc,
+        LA_CLASS_NON_TOXIC, "labeled toxic, but the only signal is %s%s", why,
+        p->strong_prof ? "" : " (no strong profanity)");
+    if (!f) return;
+    int budget = MAX_EV_PER_FINDING;
+    add_matches_of(r, f, e->t, KB(LA_KIND_PROFANITY) | KB(LA_KIND_SLUR) |
+                   KB(LA_KIND_INSULT), &budget);
+    add_matches_of(r, f, e->t, KB(LA_KIND_POSITIVE), &budget);
+    for (size_t i = 0; i < e->na && budget > 0; i++)
+        if (e->as[i].target == TGT_SELF || e->as[i].target == TGT_OBJECT) {
+            add_token_ev(r, f, e->t, e->as[i].target_tok, "target");
+            budget--;
+        }
+}
+
+/* IDENTITY_ONLY on a toxic row. */
+static void emit_identity_only(const emit_ctx *e, const picture *p)
+{
+    la_result *r = &e->row->r;
+    double sc = ID_BASE;
+    if (p->ident_pos) sc += ID_POSITIVE;
+    if (p->neg_total) sc -= ID_NEGATIVE;
+    la_finding *f = la_result_add_finding(r, LA_R_IDENTITY_ONLY, clamp01(sc),
+        LA_CLASS_NON_TOXIC, "labeled toxic, but the only signal is an identity term%s, and nothing attacks it",
+        p->ident_pos ? " used positively" : "");
+    if (!f) return;
+    int budget = MAX_EV_PER_FINDING;
+    add_matches_of(r, f, e->t, KB(LA_KIND_IDENTITY) | KB(LA_KIND_POSITIVE), &budget);
+}
+
 void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
 {
     const la_text *t = c->text;
@@ -1245,150 +1459,59 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
             ident_attacked = 1;
     if (slur_attack || dehum || threat) ident_attacked = ident_attacked || nident > 0;
 
-    int attack = slur_attack || threat || dehum || insult_you || profane_you;
-    int targeted = insult_you || profane_you || insult_person;
+    /* the picture the rules read */
+    picture p = {
+        .nprof = nprof, .nslur = nslur, .ninsult = ninsult, .nident = nident,
+        .mild_only = mild_only, .strong_prof = strong_prof,
+        .slur_attack = slur_attack, .slur_uncertain_attack = slur_uncertain_attack,
+        .slur_uncertain = slur_uncertain, .slur_reclaimed_other = slur_reclaimed_other,
+        .slur_mentioned = slur_mentioned, .slur_blocks = slur_blocks,
+        .homonym_innocent = homonym_innocent, .homonym_weak = homonym_weak,
+        .insult_you = insult_you, .insult_person = insult_person,
+        .profane_you = profane_you, .person_attack = person_attack, .sexual_at = sexual_at,
+        .threat = threat, .dehum = dehum, .negated_any = negated_any,
+        .counter_any = counter_any, .quoted_any = quoted_any, .obfusc_attack = obfusc_attack,
+        .neg_total = neg_total, .ident_attacked = ident_attacked, .ident_pos = ident_pos,
+        .short_msg = short_msg, .shouting = shouting,
+    };
+    memcpy(p.tgt_seen, tgt_seen, sizeof p.tgt_seen);
+    for (size_t i = 0; i < na; i++) { p.pos_near += as[i].pos; p.neg_near += as[i].neg; }
+    p.attack = slur_attack || threat || dehum || insult_you || profane_you;
+    p.targeted = insult_you || profane_you || insult_person;
+    p.evidence = nprof || nslur || ninsult || threat || dehum || neg_total;
 
-    /* flags for the classifier */
+    /* flags for the classifier (the spam detector ran first: keep its bit) */
+    row->tox_flags &= LA_ROWF_SPAMMY;
     if (nprof) row->tox_flags |= LA_ROWF_PROFANITY;
     if (nslur) row->tox_flags |= LA_ROWF_SLUR;
     if (threat) row->tox_flags |= LA_ROWF_THREAT;
-    if (targeted) row->tox_flags |= LA_ROWF_INSULT_AT;
+    if (p.targeted) row->tox_flags |= LA_ROWF_INSULT_AT;
     if (dehum) row->tox_flags |= LA_ROWF_DEHUMAN;
     if (nident) row->tox_flags |= LA_ROWF_IDENTITY;
     if (counter_any || negated_any) row->tox_flags |= LA_ROWF_COUNTER;
 
+    /* the text's own verdict, whatever the label: the first rule that holds */
+    const tox_rule *rule = NULL;
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0] && !rule; i++)
+        if (rules[i].holds(&p)) rule = &rules[i];
+    row->tox_rule = rule ? rule->id : p.evidence || nident ? LA_TOXR_OTHER : LA_TOXR_NONE;
+
     la_task task = la_row_task(c->opt, r->label_class);
     if (task != LA_TASK_TOXICITY) return;
-
-    int budget;
+    emit_ctx e = { c, row, t, &s, as, na, tp_subj, tp_end, it, it_tgt, dh_subj, dh };
     if (r->label_class == LA_CLASS_NON_TOXIC) {
-        /* ---- MISSED_TOXICITY ---- */
-        double sc = 0;
-        const char *what = NULL;
-        if (threat) { sc = MISS_THREAT; what = "a threat or violent wish"; }
-        else if (slur_attack) { sc = MISS_SLUR; what = "a slur"; }
-        else if (dehum) { sc = MISS_DEHUM; what = "a group described in dehumanizing terms"; }
-        else if (insult_you) { sc = MISS_INSULT_YOU; what = "an insult aimed at the reader"; }
-        else if (profane_you) { sc = MISS_PROFANE_YOU; what = "profanity aimed at the reader"; }
-        else if (insult_person) { sc = MISS_INSULT_PERSON; what = "an insult aimed at a person"; }
-        else if (slur_uncertain_attack) { sc = MISS_UNCERTAIN; what = "a word that is often a slur, in an attacking context"; }
-        else if (slur_reclaimed_other) { sc = MISS_RECLAIMED; what = "a reclaimed slur said of other people (in-group use is possible: uncertain)"; }
-        if (!what) return;
-        if (obfusc_attack) sc += MISS_OBFUSC_BONUS;
-        if (quoted_any && !threat) sc -= MISS_QUOTED_PENALTY;
-        la_finding *f = la_result_add_finding(r, LA_R_MISSED_TOXICITY, clamp01(sc),
-            LA_CLASS_TOXIC, "labeled non_toxic, but the text contains %s%s%s", what,
-            obfusc_attack ? " (obfuscated)" : "",
-            quoted_any ? "; it is quoted, so check whether it is reported speech" : "");
-        if (!f) return;
-        budget = MAX_EV_PER_FINDING;
-        add_matches_of(r, f, t, KB(LA_KIND_THREAT), &budget);
-        if (tp_end) {
-            add_token_ev(r, f, t, tp_subj, "threat");
-            add_token_ev(r, f, t, tp_end - 1, "target");
-            budget -= 2;
-        }
-        if (it) {
-            la_result_add_match(r, f, &t->m[it - 1]);
-            add_token_ev(r, f, t, it_tgt, "target");
-            budget -= 2;
-        }
-        if (dh) {
-            add_token_ev(r, f, t, dh_subj, "target");
-            la_result_add_match(r, f, &t->m[dh - 1]);
-            budget -= 2;
-        }
-        for (size_t i = 0; i < na && budget > 0; i++) {
-            const assess *o = &as[i];
-            if (o->counter || (o->negated && o->m->term->kind != LA_KIND_SLUR)) continue;
-            if (o->m->term->kind == LA_KIND_PROFANITY && o->target != TGT_YOU &&
-                !(o->noun_use && o->target == TGT_PERSON)) continue;
-            la_result_add_match(r, f, o->m);
-            budget--;
-            if (o->target >= TGT_PERSON && budget > 0) {
-                add_token_ev(r, f, t, o->target_tok, "target");
-                budget--;
-            }
-        }
+        if (rule && rule->reason == LA_R_MISSED_TOXICITY) emit_missed(&e, &p, rule);
         return;
     }
     if (r->label_class != LA_CLASS_TOXIC) return;
-
-    /* ---- PROFANITY_ONLY ---- */
-    int evidence = nprof || nslur || ninsult || threat || dehum || neg_total;
-    if ((nprof || ninsult || homonym_innocent || homonym_weak || slur_mentioned) && !attack &&
-        !insult_person && !person_attack && !slur_blocks && !sexual_at) {
-        double sc = (nprof || ninsult) ? PO_BASE :
-                    homonym_innocent ? PO_HOMONYM_INNOCENT :
-                    homonym_weak ? PO_HOMONYM_WEAK : PO_SLUR_MENTIONED;
-        const char *why = "profanity with no target";
-        int self = tgt_seen[TGT_SELF], obj = tgt_seen[TGT_OBJECT];
-        int you = tgt_seen[TGT_YOU], person = tgt_seen[TGT_PERSON] + tgt_seen[TGT_IDENTITY];
-        int pos_near = 0, neg_near = 0;
-        for (size_t i = 0; i < na; i++) { pos_near += as[i].pos; neg_near += as[i].neg; }
-        if (pos_near) { sc += PO_POSITIVE; why = "profanity used with praise or excitement"; }
-        else if (self && !you && !person) { sc += PO_SELF; why = "profanity aimed at the speaker themself"; }
-        else if (obj && !you && !person) { sc += PO_OBJECT; why = "profanity aimed at an object or situation"; }
-        else if (!you && !person && !self && !obj) { sc += PO_NO_TARGET; }
-        if (mild_only) sc += PO_MILD_ONLY;
-        if (you && !pos_near) sc -= PO_YOU_NEAR;
-        if (person && !pos_near) sc -= PO_PERSON_NEAR;
-        if (neg_near || neg_total) sc -= PO_NEGATIVE;
-        if (nprof >= PO_MANY_COUNT) sc -= PO_MANY;
-        if (shouting && !pos_near) sc -= PO_SHOUTING;
-        if (!nprof && !ninsult && slur_mentioned && !homonym_innocent && !homonym_weak) {
-            why = "a slur that is quoted, reported or condemned, not used against anyone";
-            sc = PO_SLUR_MENTIONED;  /* the words around a report say nothing of praise */
-        }
-        else if (!nprof && !ninsult)
-            why = homonym_innocent ? "a word that is a slur only in another sense, here used in its innocent sense"
-                                   : "a word that is a slur only in another sense, and nothing calls a person that word";
-        else if (slur_uncertain && !homonym_innocent) sc -= PO_MANY;
-        /* a lone swear word in a short message, aimed at nothing and not
-         * praising: an exclamation or an outburst, reviewers split */
-        if (short_msg && !pos_near && !mild_only && !self && !obj && !homonym_innocent &&
-            sc > PO_BARE_EXCLAMATION)
-            sc = PO_BARE_EXCLAMATION;
-        sc = clamp01(sc);
-        if (sc >= PO_MIN) {
-            la_finding *f = la_result_add_finding(r, LA_R_PROFANITY_ONLY, sc,
-                LA_CLASS_NON_TOXIC, "labeled toxic, but the only signal is %s%s", why,
-                strong_prof ? "" : " (no strong profanity)");
-            if (f) {
-                budget = MAX_EV_PER_FINDING;
-                add_matches_of(r, f, t, KB(LA_KIND_PROFANITY) | KB(LA_KIND_SLUR) |
-                               KB(LA_KIND_INSULT), &budget);
-                add_matches_of(r, f, t, KB(LA_KIND_POSITIVE), &budget);
-                for (size_t i = 0; i < na && budget > 0; i++)
-                    if (as[i].target == TGT_SELF || as[i].target == TGT_OBJECT) {
-                        add_token_ev(r, f, t, as[i].target_tok, "target");
-                        budget--;
-                    }
-            }
-        }
-    }
-
-    /* ---- IDENTITY_ONLY ---- */
-    if (nident && !ident_attacked && !attack && !nslur && !insult_person &&
-        !(ninsult && !negated_any && !counter_any)) {
-        double sc = ID_BASE;
-        if (ident_pos) sc += ID_POSITIVE;
-        if (neg_total) sc -= ID_NEGATIVE;
-        la_finding *f = la_result_add_finding(r, LA_R_IDENTITY_ONLY, clamp01(sc),
-            LA_CLASS_NON_TOXIC, "labeled toxic, but the only signal is an identity term%s, and nothing attacks it",
-            ident_pos ? " used positively" : "");
-        if (f) {
-            budget = MAX_EV_PER_FINDING;
-            add_matches_of(r, f, t, KB(LA_KIND_IDENTITY) | KB(LA_KIND_POSITIVE), &budget);
-        }
+    if (rule && rule->reason == LA_R_PROFANITY_ONLY) emit_profanity_only(&e, &p);
+    if (rule && rule->reason == LA_R_IDENTITY_ONLY) {
+        emit_identity_only(&e, &p);
         return;
     }
-
-    /* ---- NO_EVIDENCE ---- */
-    if (!evidence && !nident && c->opt && c->opt->no_evidence && !has_junk_finding(row)) {
+    /* no lexical evidence at all: the absence of a cue, kept only as the
+     * evidence model's weak hint, never a reason of its own */
+    if (row->tox_rule == LA_TOXR_NONE && c->opt && c->opt->no_evidence && !has_junk_finding(row))
         la_result_add_finding(r, LA_R_NO_EVIDENCE, NO_EVIDENCE_SCORE, LA_CLASS_UNKNOWN,
             "labeled toxic, but no profanity, slur, insult, threat or hostile word was found");
-    }
-    (void)target_words;
-    (void)counter_any;
 }
