@@ -52,6 +52,14 @@ typedef struct la_learn_verdict {
 /* After finish: the verdict for row index; returns 0 (and zeroes v) when
  * the row was not modeled: no model, unknown class, or the other task. */
 int la_learn_verdict_of(const la_learn *l, uint64_t index, la_learn_verdict *v);
+/* After finish: the calibrated confident joint, the estimated share of
+ * rows whose given class is `given` and true class `truth` (both of the
+ * task's two classes). Returns 0 when no model was trained or a class is
+ * not the task's. */
+int la_learn_joint(const la_learn *l, la_class given, la_class truth, double *p);
+/* After finish: row index's out-of-fold probability of the task's
+ * positive class (toxic or spam) in *p. Returns 0 when not modeled. */
+int la_learn_prob(const la_learn *l, uint64_t index, double *p);
 /* Adds to f up to 3 evidence spans (kind "model_feature") for the tokens of
  * t whose unigram weights, averaged over the fold models, push most toward
  * `toward`. Does nothing without a trained model. */

@@ -22,12 +22,12 @@ void la_summary_free(la_summary *s);
 void la_summary_reject(la_summary *s, int err);
 /* An audited row: label value and class, lexicon terms seen. */
 void la_summary_row(la_summary *s, const la_row *row);
-/* The reasons of an audited row, counted whether or not the row reaches
- * the queue (--min-score, --top), so "reasons" describes the dataset. */
+/* The findings of an audited row before the evidence model weighs them
+ * ("candidates" in the summary). */
 void la_summary_findings(la_summary *s, const la_result *r);
-/* One more row with this reason (a finding added at the end of the stream). */
-void la_summary_reason(la_summary *s, la_reason code);
-/* A row that goes to the queue (after filters): suggestions, histogram. */
+/* A row that goes to the queue (after filters, before --top, so the
+ * summary describes the whole dataset): its reasons and P(wrong),
+ * suggestions, histogram. */
 void la_summary_flagged(la_summary *s, const la_result *r);
 /* A row whose annotations could not be read. */
 void la_summary_annot_error(la_summary *s);

@@ -94,6 +94,7 @@ typedef enum la_reason {
     LA_R_LOW_AGREEMENT,
     LA_R_NOT_MAJORITY,
     LA_R_MODEL_DISAGREES,
+    LA_R_OUTSIDE_SCORE,
     LA_R__COUNT
 } la_reason;
 
@@ -129,6 +130,7 @@ typedef struct la_options {
     const char *votes;            /* comma list of count columns, or NULL */
     const char *vote_classes;     /* comma list mapping each column to a class
                                      name, or NULL to use the label table */
+    const char *scores_path;      /* an outside probability per row, or NULL */
     /* label vocabulary overrides (comma lists; NULL keeps the table) */
     const char *toxic_values, *clean_values, *spam_values, *ham_values;
     la_task task;
@@ -156,13 +158,17 @@ typedef struct la_options {
     la_tristate learn;            /* default auto */
     int folds;                    /* default 5 */
     int learn_min_per_class;      /* default 50 */
-    double model_weight;          /* blend weight of the model, default 0.5 */
     uint64_t seed;                /* default 1 */
 
     /* queue */
     int sort;                     /* rank by score, ties in input order */
     long top;                     /* keep the K highest (0 = all) */
-    double min_score;             /* drop rows scoring below */
+    double min_score;             /* keep rows scoring at least this; < 0
+                                     (the default): P(wrong) > 0.5 */
+    int removals;                 /* also queue rows to remove (spam, junk,
+                                     duplicate copies) */
+    int raw_findings;             /* queue the detectors' findings as they
+                                     are, without the evidence model */
     const char *reasons;          /* comma list filter, or NULL */
     la_format format;
 
@@ -187,7 +193,7 @@ typedef struct la_evidence {
     const char *term;      /* canonical lexicon term or NULL */
 } la_evidence;
 
-#define LA_WHY_MAX 240
+#define LA_WHY_MAX 400
 
 typedef struct la_finding {
     la_reason code;

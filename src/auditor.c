@@ -40,6 +40,7 @@
 #include "la_agree.h"
 #include "la_dedup.h"
 #include "la_detect.h"
+#include "la_evmodel.h"
 #include "la_labels.h"
 #include "la_learn.h"
 #include "la_record.h"
@@ -105,8 +106,8 @@ typedef struct item {
     uint8_t ag_majority;
     uint16_t ag_n;
     float score, ag_share, ag_entropy;
-    uint32_t first_of;         /* cluster whose first row this is and whose
-                                  final majority is another class, or 0 */
+    uint8_t verdict;           /* 1 label likely wrong, 2 remove the row */
+    int8_t suggested;          /* suggested value (evidence model), or -1 */
     item_body *body;           /* NULL: read the line again */
 } item;
 
@@ -136,6 +137,7 @@ struct la_auditor {
     la_dedup *dedup;
     la_agree *agree;
     la_learn *learn;
+    la_evmodel *ev;
     la_summary *sum;
     la_stats st;
     uint64_t next_index;
@@ -146,7 +148,6 @@ struct la_auditor {
     FILE *rejects;
     char *rejects_tmp;
 
-    int buffer_queue;            /* deliver at finish */
     int keep_all;                /* keep every row (classifier) */
     la_arena items_arena;
     item **items; size_t nitems, items_cap;
@@ -186,13 +187,10 @@ void la_options_init(la_options *o)
     o->learn = LA_AUTO;
     o->folds = 5;
     o->learn_min_per_class = 50;
-    o->model_weight = 0.5;
     o->seed = 1;
-    /* The queue is for a skilled reviewer's time: informational findings
-     * (a same-label duplicate 0.2, a near duplicate 0.15, NO_EVIDENCE
-     * 0.2) stay below this and are only counted in the summary, unless
-     * --min-score 0 asks for them (tests/cases/queue-min-score.case). */
-    o->min_score = 0.3;
+    /* The queue keeps rows whose label is more likely wrong than right
+     * (P(wrong) > 0.5, see likely_wrong); --min-score sets another bar. */
+    o->min_score = -1;
     o->progress = -1;
     o->max_diagnostics = 20;
 }
@@ -223,6 +221,23 @@ static void collect_terms(const la_detect_ctx *c, la_row *row)
     row->nterms = n;
 }
 
+/* --scores: the row's outside probability, or -1 when absent or not a
+ * number in [0,1] (a string holding one counts: CSV exports write them
+ * so). */
+static float outside_score(const la_options *opt, const cJSON *json)
+{
+    if (!opt->scores_path || !json) return -1;
+    const cJSON *v = la_record_path(json, opt->scores_path);
+    double x;
+    if (cJSON_IsNumber(v)) x = v->valuedouble;
+    else if (cJSON_IsString(v) && v->valuestring) {
+        char *end;
+        x = strtod(v->valuestring, &end);
+        if (end == v->valuestring || *end) return -1;
+    } else return -1;
+    return x >= 0 && x <= 1 ? (float)x : -1;
+}
+
 static void analyze_row(la_auditor *a, worker *w, batch *b, la_row *row)
 {
     if (la_record_parse(row, &a->opt, a->labels, &b->arena) != LA_OK) return;
@@ -234,6 +249,7 @@ static void analyze_row(la_auditor *a, worker *w, batch *b, la_row *row)
     la_text_analyze(&w->text, a->lex, a->dict, w->cache, row->r.text, row->r.text_len);
     if (la_annot_parse(&a->opt, a->labels, row->json, row, &b->arena) != LA_OK)
         row->annot_error = LA_EANNOT;
+    row->outside_score = outside_score(&a->opt, row->json);
     la_detect_junk(&c, row);
     la_detect_spam(&c, row);
     la_detect_toxicity(&c, row);
@@ -386,20 +402,11 @@ static item_body *make_body(la_auditor *a, const la_result *r)
     return b;
 }
 
-/* Stores r's final findings in the item: in place when their number did
- * not change, else in a new body. */
+/* Stores r's final form (findings, cluster, model figures) in the item:
+ * a new body, since the verdict may have added findings or a cluster. */
 static void update_body(la_auditor *a, item *it, const la_result *r)
 {
-    item_body *b = it->body;
-    if (!b || b->nfind != r->nfind || b->nev != r->nev) {
-        it->body = make_body(a, r);
-        return;
-    }
-    if (r->nfind) memcpy(b->find, r->find, (size_t)r->nfind * sizeof *b->find);
-    if (r->nev) memcpy(b->ev, r->ev, (size_t)r->nev * sizeof *b->ev);
-    b->model.has = (uint8_t)r->model.has_model;
-    b->model.p_given = (float)r->model.p_given;
-    b->model.p_suggested = (float)r->model.p_suggested;
+    it->body = make_body(a, r);
 }
 
 static void keep_item(la_auditor *a, const la_row *row, int flagged)
@@ -419,9 +426,10 @@ static void keep_item(la_auditor *a, const la_row *row, int flagged)
     it->ag_majority = (uint8_t)r->agreement.majority;
     it->ag_share = (float)r->agreement.share;
     it->ag_entropy = (float)r->agreement.entropy;
-    /* a low-agreement row may join the queue at the end (Dawid-Skene) */
-    int promotable = la_result_find((la_result *)r, LA_R_LOW_AGREEMENT) != NULL;
-    if (flagged || promotable || !a->seekable[it->file] || row->raw_len > UINT32_MAX)
+    /* a row with findings keeps them (their evidence spans cannot be
+     * rebuilt from the line alone); any other row is read again if the
+     * evidence model queues it */
+    if (flagged || !a->seekable[it->file] || row->raw_len > UINT32_MAX)
         it->body = make_body(a, r);
     LA_GROW(a->items, a->items_cap, a->nitems + 1);
     a->items[a->nitems++] = it;
@@ -450,22 +458,6 @@ static int reread_row(la_auditor *a, const item *it, la_row *row, la_buf *raw, l
     row->r.line = it->line;
     row->r.file = a->files[it->file];
     return la_record_parse(row, &a->opt, a->labels, ar);
-}
-
-/* Applies --reasons: drops findings not asked for (their evidence stays
- * in the array but is no longer referenced). */
-static void filter_reasons(la_auditor *a, la_result *r)
-{
-    if (!a->reason_filter) return;
-    int k = 0;
-    for (int i = 0; i < r->nfind; i++)
-        if (a->reason_keep[r->find[i].code]) r->find[k++] = r->find[i];
-    r->nfind = k;
-}
-
-static int passes(const la_auditor *a, const la_result *r)
-{
-    return r->nfind > 0 && r->score >= a->opt.min_score;
 }
 
 /* The strings a kept report row owns (copied by remember_top). */
@@ -576,20 +568,14 @@ static void consume_row(la_auditor *a, la_row *row)
     la_dedup_add(a->dedup, row);
     la_agree_add(a->agree, row);
     if (a->keep_all) la_learn_add(a->learn, row);
+    la_evmodel_add(a->ev, row);
 
+    /* every row waits for the end of the stream, where the evidence
+     * model weighs its findings against the rest of the dataset */
     la_result *r = &row->r;
-    filter_reasons(a, r);
     la_result_settle(r);
     la_summary_findings(a->sum, r);
-    int flagged = passes(a, r);
-    if (a->buffer_queue) {
-        if (flagged || a->keep_all) keep_item(a, row, flagged);
-        return;
-    }
-    if (flagged) {
-        note_flagged(a, r);
-        deliver(a, r);
-    }
+    keep_item(a, row, r->nfind > 0);
 }
 
 static void consume_batch(la_auditor *a, batch *b)
@@ -871,75 +857,270 @@ static int cmp_items(const void *x, const void *y)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* The model's verdict joins the heuristic findings, both ways.
- *
- * Where the model doubts the label (confident learning flagged the row),
- * MODEL_DISAGREES is added with its evidence, and the row score blends
- * both signals as s = 1 - (1 - h)(1 - w m) (h: best heuristic score, m:
- * the model's doubt, w: --model-weight), so a row that both doubt ranks
- * above a row that only one doubts.
- *
- * Where the model is sure of the given label (doubt m below VOUCH_DOUBT),
- * a finding that judges the label from the text alone (PROFANITY_ONLY,
- * IDENTITY_ONLY, MISSED_TOXICITY, NO_EVIDENCE, SPAM in a spam/ham set) is
- * scaled by 1 - w (1 - m / VOUCH_DOUBT): at w = 0.5 a label the model is
- * certain of halves such a finding, so weak lexical hunches drop below the
- * queue threshold while strong ones stay. Findings the model cannot judge
- * (duplicates, conflicts, agreement, junk, spam in a toxicity set) are
- * left alone. A systematic labeling bias (a word labelers keyed on
- * throughout) is learned by the model too, so its vouching is limited to
- * w; keyed_terms in the summary shows such words, and --model-weight 0
- * turns both directions off. Pinned by tests/cases/learn-vouch.case. */
-#define VOUCH_DOUBT 0.3
+/* ---- end of stream: from evidence to verdicts ----------------------------------- */
 
-static int model_judges(la_reason code, la_class label)
+/* Findings that say a row does not belong (junk, spam in a dataset that
+ * is not about spam, a copy of another row) rather than that its label
+ * is wrong: queued only with --removals. */
+static int is_removal(la_reason code, la_class label)
 {
     switch (code) {
-    case LA_R_PROFANITY_ONLY: case LA_R_IDENTITY_ONLY: case LA_R_MISSED_TOXICITY:
-    case LA_R_NO_EVIDENCE:
+    case LA_R_GIBBERISH: case LA_R_EMPTY_TEXT: case LA_R_DUPLICATE: case LA_R_NEAR_DUPLICATE:
         return 1;
     case LA_R_SPAM:
-        return label == LA_CLASS_SPAM || label == LA_CLASS_HAM;
+        return label != LA_CLASS_SPAM && label != LA_CLASS_HAM;
     default:
         return 0;
     }
 }
 
-static void apply_model(la_auditor *a, item *it, la_result *r)
+static int keeps(const la_auditor *a, la_reason code)
 {
-    la_learn_verdict v;
-    if (!la_learn_verdict_of(a->learn, it->index, &v)) return;
-    r->model.has_model = 1;
-    r->model.p_given = v.p_given;
-    r->model.p_suggested = v.p_suggested;
-    double w = a->opt.model_weight;
-    if (!v.flagged) {
-        r->model.p_suggested = 1 - v.p_given;   /* the other class */
-        double doubt = 1 - v.p_given;
-        if (doubt >= VOUCH_DOUBT || w <= 0) return;
-        double factor = 1 - w * (1 - doubt / VOUCH_DOUBT);
-        for (int i = 0; i < r->nfind; i++)
-            if (model_judges(r->find[i].code, r->label_class)) r->find[i].score *= factor;
-        la_result_settle(r);
-        return;
-    }
-    if (a->reason_filter && !a->reason_keep[LA_R_MODEL_DISAGREES]) return;
-    double h = r->score;
-    const char *given = la_class_name(r->label_class);
-    const char *sug = la_class_name(v.suggested);
-    la_finding *f = la_result_add_finding(
-        r, LA_R_MODEL_DISAGREES, w * v.score, v.suggested,
-        "a classifier fit on this dataset's own labels, out of fold, gives the label %s "
-        "p=%.2f and %s p=%.2f", given ? given : "?", v.p_given, sug ? sug : "?",
-        v.p_suggested);
-    if (f) {
-        la_text_analyze(&a->self.text, a->lex, a->dict, a->self.cache, r->text, r->text_len);
-        la_learn_explain(a->learn, &a->self.text, r, f, v.suggested);
-    }
-    la_result_settle(r);
-    r->score = 1 - (1 - h) * (1 - w * v.score);
-    la_summary_reason(a->sum, LA_R_MODEL_DISAGREES);
+    return !a->reason_filter || a->reason_keep[code];
 }
+
+/* One source that argues for the suggested value. */
+typedef struct support { int src, cat; la_reason code; double lr; } support;
+
+/* The named sources whose likelihood ratio for the suggestion reaches
+ * LA_EV_ARGUE_LR, strongest first, one per reason code. An absence of a
+ * cue is named only beside another reason (no verdict from absence:
+ * tests/cases/ev-no-verdict-from-absence.case); 0 when there is none. */
+static int supports_of(const la_ev_verdict *v, support *out)
+{
+    int n = 0, present = 0;
+    for (int s = 1; s < LA_EV__COUNT; s++) {
+        if (v->cat[s] < 0 || v->lr[s] < LA_EV_ARGUE_LR) continue;
+        int code = la_evmodel_reason((la_ev_source)s, v->cat[s]);
+        if (code < 0) continue;
+        present |= !la_evmodel_absence((la_ev_source)s, v->cat[s]);
+        int dup = 0;
+        for (int k = 0; k < n; k++) dup |= out[k].code == (la_reason)code;
+        if (dup) continue;
+        out[n++] = (support){ s, v->cat[s], (la_reason)code, v->lr[s] };
+    }
+    if (!present) return 0;
+    for (int i = 1; i < n; i++)
+        for (int k = i; k > 0 && out[k].lr > out[k - 1].lr; k--) {
+            support t = out[k]; out[k] = out[k - 1]; out[k - 1] = t;
+        }
+    return n;
+}
+
+/* The default queue keeps a row when its label is more likely wrong than
+ * right: P(wrong) > 0.5; --min-score S keeps P(wrong) >= S instead. */
+static int likely_wrong(const la_auditor *a, double p)
+{
+    return a->opt.min_score < 0 ? p > 0.5 : p >= a->opt.min_score;
+}
+
+/* The annotators' majority agrees with the label (not a tie). */
+static int annotators_agree(const la_ev_verdict *v, la_class label)
+{
+    int c = v->cat[LA_EV_ANNOT];
+    return c >= 1 && (la_class)((c - 1) / 2 + 1) == label;
+}
+
+/* Decides whether the evidence queues a row for relabeling and which
+ * sources carried it: P(wrong) passes the threshold, some named source
+ * argues for the suggestion (no verdict from absence alone), and where
+ * the annotators agree with the label, something besides the text rules
+ * and the spam score disputes it (annotators outrank text rules:
+ * tests/cases/ev-annotators-outrank.case). */
+static int label_verdict(const la_auditor *a, const item *it, const la_ev_verdict *v,
+                         support *sup, int *nsup)
+{
+    *nsup = 0;
+    if (v->suggested < 0) return 0;
+    int n = supports_of(v, sup);
+    if (v->conflict_pick && (a->opt.min_score < 0 || v->p_wrong >= a->opt.min_score)) {
+        /* copies that disagree: one of them is wrong, so the likeliest is
+         * queued whatever its P(wrong) (tests/cases/ev-conflict-pick.case) */
+        int has = 0;
+        for (int i = 0; i < n; i++) has |= sup[i].src == LA_EV_DUP;
+        if (!has && n < LA_EV__COUNT)
+            sup[n++] = (support){ LA_EV_DUP, v->cat[LA_EV_DUP], LA_R_LABEL_CONFLICT,
+                                  v->lr[LA_EV_DUP] };
+        *nsup = n;
+        return 1;
+    }
+    if (!likely_wrong(a, v->p_wrong) || !n) return 0;
+    if (annotators_agree(v, (la_class)it->label_class)) {
+        int other = 0;
+        for (int i = 0; i < n; i++) other |= sup[i].src != LA_EV_TEXT && sup[i].src != LA_EV_SPAM;
+        if (!other) return 0;
+    }
+    *nsup = n;
+    return 1;
+}
+
+static const char *const toxr_phrases[LA_TOXR__COUNT] = {
+    "no cue", "cues but no rule", "a threat or violent wish", "a slur",
+    "a group described in dehumanizing terms", "an insult aimed at the reader",
+    "profanity aimed at the reader", "an insult aimed at a person",
+    "a word that is often a slur, in an attacking context",
+    "a reclaimed slur said of other people", "profanity used with praise",
+    "a slur-like word in its innocent sense", "a slur quoted or condemned",
+    "profanity aimed at no one", "an identity term that nothing attacks"
+};
+
+/* A finding for a source that carried the row but left none while the
+ * row was read (the classifier, a cluster's first row, a rule pointing
+ * between two values of one class, an outside score). */
+static la_finding *new_finding(la_auditor *a, const item *it, la_result *r,
+                               const support *sp, const la_ev_verdict *v)
+{
+    const char *sug_text = la_evmodel_value_text(a->ev, v->suggested);
+    la_finding *f = NULL;
+    switch (sp->src) {
+    case LA_EV_MODEL: {
+        la_learn_verdict lv;
+        if (!la_learn_verdict_of(a->learn, it->index, &lv)) break;
+        r->model.has_model = 1;
+        r->model.p_given = lv.p_given;
+        r->model.p_suggested = 1 - lv.p_given;
+        f = la_result_add_finding(r, LA_R_MODEL_DISAGREES, 0, v->suggested_class,
+            "a classifier fit on this dataset's own labels, out of fold, gives the label's "
+            "class p=%.2f", lv.p_given);
+        if (f) {
+            la_text_analyze(&a->self.text, a->lex, a->dict, a->self.cache, r->text, r->text_len);
+            la_learn_explain(a->learn, &a->self.text, r, f, v->suggested_class);
+        }
+        break;
+    }
+    case LA_EV_DUP:
+        f = la_result_add_finding(r, LA_R_LABEL_CONFLICT, 0, v->suggested_class,
+            "%u of the %u other rows with this text (cluster %u) are labeled %s",
+            v->dup_agree, v->dup_others, v->cluster, sug_text);
+        if (f && !r->cluster.has_cluster) {
+            r->cluster.has_cluster = 1;
+            r->cluster.id = v->cluster;
+            r->cluster.of = r->id; r->cluster.of_len = r->id_len;
+            r->cluster.of_is_number = r->id_is_number;
+            r->cluster.of_label = r->label_class;
+            r->cluster.similarity = 1;
+        }
+        break;
+    case LA_EV_ANNOT:
+        f = la_result_add_finding(r, sp->code, 0, v->suggested_class,
+            "the annotators' judgments favor %s over the given label", sug_text);
+        break;
+    case LA_EV_SCORE:
+        f = la_result_add_finding(r, LA_R_OUTSIDE_SCORE, 0, v->suggested_class,
+            "the outside score (%s) is in the band %s", a->opt.scores_path,
+            la_evmodel_cat_name(a->ev, LA_EV_SCORE, sp->cat));
+        break;
+    case LA_EV_SPAM:
+        f = la_result_add_finding(r, LA_R_SPAM, 0, v->suggested_class,
+            "the spam score is in the band %s", la_evmodel_cat_name(a->ev, LA_EV_SPAM, sp->cat));
+        break;
+    case LA_EV_TEXT:
+        f = la_result_add_finding(r, sp->code, 0, v->suggested_class,
+            "the text contains %s", toxr_phrases[sp->cat]);
+        break;
+    default:
+        break;
+    }
+    return f;
+}
+
+/* Rebuilds r's findings as the verdict's reasons: one per source that
+ * carried it, strongest first, each with the precision that kind of
+ * evidence showed on this dataset; everything else is dropped. */
+static void explain_verdict(la_auditor *a, const item *it, la_result *r,
+                            const la_ev_verdict *v, const support *sup, int nsup)
+{
+    la_finding out[LA_MAX_FINDINGS];
+    int n = 0;
+    for (int i = 0; i < nsup && n < LA_MAX_FINDINGS; i++) {
+        const support *sp = &sup[i];
+        if (!keeps(a, sp->code)) continue;
+        la_finding *f = la_result_find(r, sp->code);
+        if (!f) f = new_finding(a, it, r, sp, v);
+        if (!f) continue;
+        double seen = 0;
+        double prec = la_evmodel_precision(a->ev, (la_ev_source)sp->src, sp->cat, &seen);
+        f->precision = prec;
+        f->score = prec >= 0 ? prec : v->p_wrong;
+        f->suggested = v->suggested_class;
+        size_t len = strlen(f->why);
+        if (prec >= 0)
+            snprintf(f->why + len, sizeof f->why - len,
+                     "; on this dataset this evidence held for %.0f%% of the %.0f rows where it "
+                     "disputed the label", 100 * prec, seen);
+        out[n++] = *f;
+    }
+    memcpy(r->find, out, (size_t)n * sizeof *out);
+    r->nfind = n;
+    r->score = v->p_wrong;
+    r->suggested = v->suggested_class;
+    r->suggested_json = v->suggested_json;
+    r->suggested_json_len = v->suggested_json_len;
+    r->remove = 0;
+}
+
+/* --removals: keeps only the findings that say the row does not belong;
+ * the row's score is the strongest of them. */
+static int removal_verdict(la_auditor *a, la_result *r)
+{
+    int n = 0;
+    double best = 0;
+    for (int i = 0; i < r->nfind; i++) {
+        const la_finding *f = &r->find[i];
+        if (!is_removal(f->code, r->label_class) || !keeps(a, f->code)) continue;
+        if (f->score > best) best = f->score;
+        r->find[n++] = *f;
+    }
+    r->nfind = n;
+    if (!n || (a->opt.min_score >= 0 && best < a->opt.min_score)) return 0;
+    r->score = best;
+    r->suggested = LA_CLASS_UNKNOWN;
+    r->suggested_json = NULL;
+    r->remove = 1;
+    return 1;
+}
+
+static int item_has_removal(const item *it)
+{
+    if (!it->body) return 0;
+    for (int i = 0; i < it->body->nfind; i++)
+        if (is_removal(it->body->find[i].code, (la_class)it->label_class)) return 1;
+    return 0;
+}
+
+/* Fills r for item it, reading its line again when it kept no body.
+ * Returns 0 when the line could not be read back. */
+static int load_item(la_auditor *a, item *it, la_result *r, la_row *row, la_buf *raw,
+                     la_arena *tmp, int *reread)
+{
+    *reread = 0;
+    if (it->body) {
+        result_from_body(a, it, it->body, r);
+        return 1;
+    }
+    if (reread_row(a, it, row, raw, tmp) != LA_OK) {
+        fprintf(stderr, "labelaudit: %s:%llu: could not read the line again for its "
+                "verdict (the file changed?)\n", a->files[it->file], (unsigned long long)it->line);
+        if (row->json) cJSON_Delete(row->json);
+        la_arena_reset(tmp);
+        return 0;
+    }
+    item_body empty = { 0 };
+    empty.id = (char *)row->r.id; empty.id_len = (uint32_t)row->r.id_len;
+    empty.id_is_number = (uint8_t)row->r.id_is_number;
+    empty.label_json = (char *)row->r.label_json;
+    empty.label_json_len = (uint32_t)row->r.label_json_len;
+    empty.text = (char *)row->r.text; empty.text_len = row->r.text_len;
+    result_from_body(a, it, &empty, r);
+    *reread = 1;
+    return 1;
+}
+
+/* The rules' own scores put informational findings (a same-label
+ * duplicate 0.2, a near duplicate 0.15, NO_EVIDENCE 0.2) below this; with
+ * --raw-findings they are queued only when --min-score asks for them
+ * (tests/cases/queue-min-score.case). */
+#define RAW_MIN_SCORE 0.3
 
 /* Where the annotators' simple majority is weak (LOW_AGREEMENT, no
  * suggestion), the Dawid-Skene posterior suggests a class, but only when
@@ -947,7 +1128,8 @@ static void apply_model(la_auditor *a, item *it, la_result *r)
  * without a suggestion (tests/cases/agree-ds-suggest.case). */
 #define DS_SUGGEST_P 0.9
 /* A low-agreement row with such a suggestion is worth a reviewer's time:
- * it joins the queue (the finding alone is informational, under 0.3). */
+ * it reaches the --raw-findings queue (the finding alone is informational,
+ * under RAW_MIN_SCORE). */
 #define DS_SUGGEST_SCORE 0.5
 
 static void suggest_by_ds(la_auditor *a, const item *it, la_result *r)
@@ -965,85 +1147,18 @@ static void suggest_by_ds(la_auditor *a, const item *it, la_result *r)
     la_result_settle(r);
 }
 
-/* Conflicts at the end of the stream. A row's conflict was found against
- * the rows before it; once the whole cluster is known its majority decides
- * which rows are the odd ones out (tests/cases/dup-resolve.case):
- *   - a conflicting row whose label is the cluster's majority is probably
- *     right: its finding becomes informational (CONFLICT_AGREES), the
- *     suspects are the others;
- *   - the cluster's first row, never flagged when read (there was nothing
- *     to compare it with), gets the conflict when the majority is another
- *     class (CONFLICT_FIRST, a little under a later exact copy's 0.9,
- *     since it may be a near duplicate).
- * A cluster without a strict majority (1:1) keeps the later row's finding,
- * with no suggestion: either copy may be the wrong one. */
-#define CONFLICT_AGREES 0.25
-#define CONFLICT_FIRST 0.85
 
-static item *find_item(la_auditor *a, uint64_t index)
+/* --raw-findings: a row's findings as the detectors left them, scored by
+ * their own rule scores, with no evidence model (for checking the rules
+ * on a handful of rows, where there is no dataset to weigh them on). */
+static int raw_verdict(la_auditor *a, la_result *r)
 {
-    size_t lo = 0, hi = a->nitems;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (a->items[mid]->index < index) lo = mid + 1; else hi = mid;
-    }
-    return lo < a->nitems && a->items[lo]->index == index ? a->items[lo] : NULL;
-}
-
-static void mark_first_rows(la_auditor *a)
-{
-    uint64_t n = la_dedup_clusters(a->dedup);
-    for (uint64_t cid = 1; cid <= n && cid <= UINT32_MAX; cid++) {
-        uint64_t first;
-        uint32_t counts[LA_CLASS__COUNT];
-        if (!la_dedup_cluster_info(a->dedup, cid, &first, counts)) continue;
-        la_class maj = la_dedup_cluster_majority(a->dedup, cid);
-        item *it = find_item(a, first);
-        if (!it || maj == LA_CLASS_UNKNOWN || it->label_class == LA_CLASS_UNKNOWN ||
-            it->label_class == maj)
-            continue;
-        it->first_of = (uint32_t)cid;
-    }
-}
-
-static void resolve_conflict(la_auditor *a, const item *it, la_result *r)
-{
-    if (a->reason_filter && !a->reason_keep[LA_R_LABEL_CONFLICT]) return;
-    uint64_t first;
-    uint32_t counts[LA_CLASS__COUNT];
-    if (it->first_of) {
-        uint32_t size = la_dedup_cluster_info(a->dedup, it->first_of, &first, counts);
-        la_class maj = la_dedup_cluster_majority(a->dedup, it->first_of);
-        la_result_add_finding(r, LA_R_LABEL_CONFLICT, CONFLICT_FIRST, maj,
-                              "%u of the %u rows with this text (cluster %u) are labeled %s; "
-                              "this row, the first of them, is labeled %s",
-                              counts[maj], size, it->first_of, la_class_name(maj),
-                              la_class_name(r->label_class));
-        r->cluster.has_cluster = 1;
-        r->cluster.id = it->first_of;
-        r->cluster.of = r->id; r->cluster.of_len = r->id_len;
-        r->cluster.of_is_number = r->id_is_number;
-        r->cluster.of_label = r->label_class;
-        r->cluster.similarity = 1;
-        la_result_settle(r);
-        return;
-    }
-    la_finding *f = r->cluster.has_cluster ? la_result_find(r, LA_R_LABEL_CONFLICT) : NULL;
-    if (!f) return;
-    la_class maj = la_dedup_cluster_majority(a->dedup, r->cluster.id);
-    if (maj == LA_CLASS_UNKNOWN) return;
-    if (maj != r->label_class) {
-        f->suggested = maj;
-    } else {
-        uint32_t size = la_dedup_cluster_info(a->dedup, r->cluster.id, &first, counts);
-        f->score = CONFLICT_AGREES;
-        f->suggested = LA_CLASS_UNKNOWN;
-        size_t n = strlen(f->why);
-        snprintf(f->why + n, sizeof f->why - n,
-                 "; but %u of the %u rows in the cluster share this row's label, so the "
-                 "others are the suspects", counts[maj], size);
-    }
+    int n = 0;
+    for (int i = 0; i < r->nfind; i++)
+        if (keeps(a, r->find[i].code)) r->find[n++] = r->find[i];
+    r->nfind = n;
     la_result_settle(r);
+    return n > 0 && r->score >= (a->opt.min_score < 0 ? RAW_MIN_SCORE : a->opt.min_score);
 }
 
 static void finish_items(la_auditor *a)
@@ -1054,50 +1169,43 @@ static void finish_items(la_auditor *a)
     la_arena tmp;
     la_arena_init(&tmp, 64 * 1024);
     la_row row;
+    memset(&row, 0, sizeof row);
     size_t k = 0;
-    mark_first_rows(a);
     for (size_t i = 0; i < a->nitems; i++) {
         item *it = a->items[i];
+        la_ev_verdict v;
+        support sup[LA_EV__COUNT];
+        int nsup = 0;
+        la_evmodel_verdict(a->ev, it->index, &v);
+        int wrong = !a->opt.raw_findings && label_verdict(a, it, &v, sup, &nsup);
+        if (a->opt.raw_findings ? !it->body
+                                : !wrong && !(a->opt.removals && item_has_removal(it)))
+            continue;
         int reread = 0;
-        if (it->body) {
-            result_from_body(a, it, it->body, r);
+        if (!load_item(a, it, r, &row, &raw, &tmp, &reread)) continue;
+        int queued;
+        if (a->opt.raw_findings) {
+            suggest_by_ds(a, it, r);
+            queued = raw_verdict(a, r);
+            wrong = 0;
+        } else if (wrong) {
+            explain_verdict(a, it, r, &v, sup, nsup);
+            queued = r->nfind > 0;
         } else {
-            /* an unflagged row: only the classifier or its cluster can flag it */
-            la_learn_verdict v;
-            if (!it->first_of &&
-                (!a->keep_all || !la_learn_verdict_of(a->learn, it->index, &v) || !v.flagged))
-                continue;
-            if (reread_row(a, it, &row, &raw, &tmp) != LA_OK) {
-                fprintf(stderr, "labelaudit: %s:%llu: could not read the line again for the "
-                        "classifier's finding (the file changed?)\n", a->files[it->file],
-                        (unsigned long long)it->line);
-                if (row.json) cJSON_Delete(row.json);
-                la_arena_reset(&tmp);
-                continue;
-            }
-            item_body empty = { 0 };
-            empty.id = (char *)row.r.id; empty.id_len = (uint32_t)row.r.id_len;
-            empty.id_is_number = (uint8_t)row.r.id_is_number;
-            empty.label_json = (char *)row.r.label_json;
-            empty.label_json_len = (uint32_t)row.r.label_json_len;
-            empty.text = (char *)row.r.text; empty.text_len = row.r.text_len;
-            result_from_body(a, it, &empty, r);
-            reread = 1;
+            queued = removal_verdict(a, r);
         }
-        resolve_conflict(a, it, r);
-        if (a->keep_all) apply_model(a, it, r);
-        suggest_by_ds(a, it, r);
-        if (passes(a, r)) {
-            /* keep the final form for delivery */
+        if (queued) {
             double score = r->score;
             update_body(a, it, r);
             it->score = (float)score;
+            it->verdict = wrong ? 1 : a->opt.raw_findings ? 0 : 2;
+            it->suggested = (int8_t)v.suggested;
             a->items[k++] = it;
-            r->score = score;
             note_flagged(a, r);
         }
         if (reread) {
             if (row.json) cJSON_Delete(row.json);
+            row.json = NULL;
             la_arena_reset(&tmp);
         }
     }
@@ -1110,6 +1218,10 @@ static void finish_items(la_auditor *a)
         item *it = a->items[i];
         result_from_body(a, it, it->body, r);
         r->score = it->score;
+        r->remove = it->verdict == 2;
+        if (it->verdict == 1 && it->suggested >= 0) {
+            r->suggested_json = la_evmodel_value_json(a->ev, it->suggested, &r->suggested_json_len);
+        }
         deliver(a, r);
     }
     la_arena_free(&tmp);
@@ -1193,7 +1305,8 @@ int la_auditor_finish(la_auditor *a)
     drain(a);
     la_agree_finish(a->agree);
     if (a->keep_all) la_learn_finish(a->learn);
-    if (a->buffer_queue) finish_items(a);
+    la_evmodel_finish(a->ev, a->learn, a->dedup, a->agree);
+    finish_items(a);
     a->st.seconds = now_seconds(&a->t0);
     a->st.interrupted = a->interrupted || a->stopped;
 
@@ -1212,6 +1325,7 @@ int la_auditor_finish(la_auditor *a)
                                    la_agree_summary(a->agree),
                                    a->keep_all ? la_learn_summary(a->learn) : NULL,
                                    a->dict ? la_dict_path(a->dict) : NULL, a->nthreads);
+        cJSON_AddItemToObject(s, "evidence_model", la_evmodel_summary(a->ev));
         if (a->opt.summary_path) {
             char *text = cJSON_Print(s);
             la_buf b;
@@ -1301,7 +1415,7 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
     a->agree = la_agree_new(&a->opt);
     a->keep_all = opt->learn != LA_OFF;
     if (a->keep_all) a->learn = la_learn_new(&a->opt);
-    a->buffer_queue = opt->sort || opt->top > 0 || a->keep_all;
+    a->ev = la_evmodel_new(&a->opt);
     la_arena_init(&a->items_arena, 1u << 20);
 
     if (opt->rejects_path) {
@@ -1387,6 +1501,7 @@ void la_auditor_free(la_auditor *a)
     la_dedup_free(a->dedup);
     la_agree_free(a->agree);
     la_learn_free(a->learn);
+    la_evmodel_free(a->ev);
     la_summary_free(a->sum);
     la_labelmap_free(a->labels);
     la_dict_free(a->dict);

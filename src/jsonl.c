@@ -68,6 +68,10 @@ void la_fmt_jsonl_row(la_buf *b, const la_result *r)
         la_buf_add_json_str(b, code, strlen(code));
         ADD_LIT(b, ",\"score\":");
         la_buf_add_score(b, f->score);
+        if (f->precision >= 0) {
+            ADD_LIT(b, ",\"precision\":");
+            la_buf_add_score(b, f->precision);
+        }
         if (f->suggested != LA_CLASS_UNKNOWN) {
             ADD_LIT(b, ",\"suggested\":");
             add_class(b, f->suggested);

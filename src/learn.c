@@ -752,6 +752,26 @@ int la_learn_verdict_of(const la_learn *l, uint64_t index, la_learn_verdict *v)
     return 1;
 }
 
+int la_learn_joint(const la_learn *l, la_class given, la_class truth, double *p)
+{
+    if (!l || !l->trained) return 0;
+    int g = given == l->pos ? 1 : given == l->neg ? 0 : -1;
+    int t = truth == l->pos ? 1 : truth == l->neg ? 0 : -1;
+    if (g < 0 || t < 0) return 0;
+    *p = l->joint[g][t];
+    return 1;
+}
+
+int la_learn_prob(const la_learn *l, uint64_t index, double *p)
+{
+    size_t i;
+    if (!l || !l->trained || !find_row(l, index, &i)) return 0;
+    la_class given = (la_class)l->cls[i];
+    if (given != l->pos && given != l->neg) return 0;
+    *p = l->prob[i];
+    return 1;
+}
+
 typedef struct pick { double w; uint32_t start, end; uint32_t id; } pick;
 
 void la_learn_explain(const la_learn *l, const la_text *t, la_result *r,

@@ -107,22 +107,28 @@ static const char usage_text[] =
 "      --ds-iterations N       Dawid-Skene EM iterations at most (default: 50)\n"
 "      --annotator-report FILE per-annotator figures, one JSON line each\n"
 "\n"
-"Classifier (while it may run, the queue is delivered at the end of the stream):\n"
+"Evidence (the queue is delivered at the end of the stream, where every\n"
+"finding is weighed by how reliable its kind proved on this dataset):\n"
 "      --learn                 always fit the in-dataset classifier\n"
-"      --no-learn              never fit it; the queue then streams row by row\n"
-"                              (default: fit it when every class has --learn-min\n"
-"                              rows, which delays the queue to the end)\n"
+"      --no-learn              never fit it\n"
+"                              (default: fit it when every class has --learn-min rows)\n"
 "      --folds N               cross-fitting folds (default: 5)\n"
 "      --learn-min N           labeled rows per class needed in auto mode (default: 50)\n"
-"      --model-weight X        weight of the model in the queue score (default: 0.5)\n"
+"      --scores FIELD          an outside probability per row (a team's model, an\n"
+"                              LLM judge) of the toxic or spam class, in [0,1]\n"
 "      --seed N                seed for folds and hashing (default: 1)\n"
 "\n"
 "Queue:\n"
 "      --sort                  rank by score, ties in input order (buffers flagged rows)\n"
 "      --top K                 keep the K highest-scoring rows\n"
-"      --min-score S           drop rows scoring below S (default: 0.3; same-label\n"
-"                              duplicates and NO_EVIDENCE score lower: use 0 to\n"
-"                              queue them too)\n"
+"      --min-score S           keep rows whose label is wrong with probability at\n"
+"                              least S (default: more likely wrong than right,\n"
+"                              P > 0.5)\n"
+"      --removals              also queue rows to remove rather than relabel:\n"
+"                              spam, junk and duplicate copies (\"remove\": true)\n"
+"      --raw-findings          queue every row the detectors flagged, scored by\n"
+"                              their own rules, without weighing the evidence\n"
+"                              (to check the rules on a few rows)\n"
 "      --reasons CODES         keep only these reason codes (comma list)\n"
 "      --format FMT            jsonl, csv, label-studio, argilla or prodigy\n"
 "                              (default: jsonl)\n"
@@ -152,7 +158,7 @@ enum {
     OPT_DICT, OPT_EXPLAIN, OPT_JSON, OPT_NO_EVIDENCE, OPT_NO_NEAR, OPT_DUP_KEEP,
     OPT_SHINGLE, OPT_MINHASH, OPT_BANDS, OPT_NEAR_THRESHOLD, OPT_LOW_AGREEMENT,
     OPT_DS_ITER, OPT_LEARN, OPT_NO_LEARN, OPT_FOLDS, OPT_LEARN_MIN,
-    OPT_MODEL_WEIGHT, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
+    OPT_SCORES, OPT_REMOVALS, OPT_RAW_FINDINGS, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
     OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
     OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS
 };
@@ -190,7 +196,9 @@ static const struct option long_options[] = {
     { "no-learn", no_argument, NULL, OPT_NO_LEARN },
     { "folds", required_argument, NULL, OPT_FOLDS },
     { "learn-min", required_argument, NULL, OPT_LEARN_MIN },
-    { "model-weight", required_argument, NULL, OPT_MODEL_WEIGHT },
+    { "scores", required_argument, NULL, OPT_SCORES },
+    { "removals", no_argument, NULL, OPT_REMOVALS },
+    { "raw-findings", no_argument, NULL, OPT_RAW_FINDINGS },
     { "seed", required_argument, NULL, OPT_SEED },
     { "sort", no_argument, NULL, OPT_SORT },
     { "top", required_argument, NULL, OPT_TOP },
@@ -370,9 +378,9 @@ int main(int argc, char **argv)
         case OPT_LEARN_MIN:
             opt.learn_min_per_class = (int)parse_long("--learn-min", optarg, 1, 100000000);
             break;
-        case OPT_MODEL_WEIGHT:
-            opt.model_weight = parse_double("--model-weight", optarg, 0, 1);
-            break;
+        case OPT_SCORES: opt.scores_path = optarg; break;
+        case OPT_REMOVALS: opt.removals = 1; break;
+        case OPT_RAW_FINDINGS: opt.raw_findings = 1; break;
         case OPT_SEED: opt.seed = (uint64_t)parse_long("--seed", optarg, 0, 0x7fffffffL); break;
         case OPT_SORT: opt.sort = 1; break;
         case OPT_TOP: opt.top = parse_long("--top", optarg, 1, 0x7fffffffL); break;

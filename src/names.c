@@ -54,7 +54,8 @@ const char *la_class_name(la_class c)
 static const char *const reason_names[LA_R__COUNT] = {
     "PROFANITY_ONLY", "IDENTITY_ONLY", "NO_EVIDENCE", "MISSED_TOXICITY",
     "SPAM", "GIBBERISH", "EMPTY_TEXT", "DUPLICATE", "NEAR_DUPLICATE",
-    "LABEL_CONFLICT", "LOW_AGREEMENT", "NOT_MAJORITY", "MODEL_DISAGREES"
+    "LABEL_CONFLICT", "LOW_AGREEMENT", "NOT_MAJORITY", "MODEL_DISAGREES",
+    "OUTSIDE_SCORE"
 };
 
 const char *la_reason_name(la_reason r)

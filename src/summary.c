@@ -9,6 +9,7 @@
  * with rows). Everything is updated by the single consumer thread.
  */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +28,9 @@ struct la_summary {
     uint64_t classes[LA_CLASS__COUNT];
     label_count *labels; size_t nlabels, labels_cap;
     uint64_t labels_other;
-    uint64_t reasons[LA_R__COUNT];
+    uint64_t reasons[LA_R__COUNT];       /* queued rows per reason */
+    double reason_p[LA_R__COUNT];         /* ... their summed P(wrong) */
+    uint64_t candidates[LA_R__COUNT];    /* findings before weighing */
     uint64_t suggested[LA_CLASS__COUNT];
     uint64_t changes[LA_CLASS__COUNT][LA_CLASS__COUNT];   /* [from][to] */
     uint64_t hist[10];
@@ -96,17 +99,19 @@ void la_summary_findings(la_summary *s, const la_result *r)
         /* count a reason once per row even if it appears twice */
         int seen = 0;
         for (int k = 0; k < i; k++) seen |= r->find[k].code == r->find[i].code;
-        if (!seen) s->reasons[r->find[i].code]++;
+        if (!seen) s->candidates[r->find[i].code]++;
     }
-}
-
-void la_summary_reason(la_summary *s, la_reason code)
-{
-    s->reasons[code]++;
 }
 
 void la_summary_flagged(la_summary *s, const la_result *r)
 {
+    for (int i = 0; i < r->nfind; i++) {
+        int seen = 0;
+        for (int k = 0; k < i; k++) seen |= r->find[k].code == r->find[i].code;
+        if (seen) continue;
+        s->reasons[r->find[i].code]++;
+        s->reason_p[r->find[i].code] += r->score;
+    }
     if (r->suggested != LA_CLASS_UNKNOWN && r->suggested != r->label_class) {
         s->suggested[r->suggested]++;
         s->changes[r->label_class][r->suggested]++;
@@ -193,6 +198,22 @@ cJSON *la_summary_json(const la_summary *s, const la_stats *st, cJSON *clusters,
     for (int i = 0; i < LA_R__COUNT; i++)
         if (s->reasons[i])
             cJSON_AddItemToObject(reasons, la_reason_name((la_reason)i), num((double)s->reasons[i]));
+    /* per reason: the precision the evidence model expects of the queued
+     * rows that carry it (their mean P(wrong)) and the label errors they
+     * are expected to hold (the sum); removal rows carry their own score */
+    cJSON *est = cJSON_AddObjectToObject(root, "reason_estimates");
+    for (int i = 0; i < LA_R__COUNT; i++) {
+        if (!s->reasons[i]) continue;
+        cJSON *e = cJSON_AddObjectToObject(est, la_reason_name((la_reason)i));
+        cJSON_AddNumberToObject(e, "rows", (double)s->reasons[i]);
+        cJSON_AddNumberToObject(e, "estimated_precision",
+                                round(s->reason_p[i] / (double)s->reasons[i] * 1e4) / 1e4);
+        cJSON_AddNumberToObject(e, "estimated_label_errors", round(s->reason_p[i] * 10) / 10);
+    }
+    cJSON *cand = cJSON_AddObjectToObject(root, "candidates");
+    for (int i = 0; i < LA_R__COUNT; i++)
+        if (s->candidates[i])
+            cJSON_AddItemToObject(cand, la_reason_name((la_reason)i), num((double)s->candidates[i]));
 
     cJSON *rej = cJSON_AddObjectToObject(root, "rejects");
     for (size_t k = 1; k < LA_ARRAY_LEN(s->rejects); k++)
