@@ -83,11 +83,13 @@
 #define MAX_ITER 100
 #define TOL 1e-6
 /* Anchor rows per value for the noise estimate (estimate_noise): a
- * twentieth of its rows, at least 20, and the noise rate it may find is
- * capped below one half (beyond that the value means its opposite). */
+ * twentieth of its rows, at least 20. Whichever way the noise is
+ * estimated, it is capped at a quarter of a value's rows: past that, a
+ * label's disagreement with the text says more about the text model than
+ * about the label, and the audit should not lean on it. */
 #define ANCHOR_SHARE 0.05
 #define ANCHOR_MIN 20
-#define MAX_NOISE 0.45
+#define MAX_NOISE 0.25
 /* The noise prior when there is no classifier, and its weight in
  * pseudo-rows per true value once witnesses revise it. */
 #define NO_MODEL_NOISE 0.1
@@ -736,6 +738,12 @@ void la_evmodel_finish(la_evmodel *m, const la_learn *learn, const la_dedup *ded
     take_model(m, learn);
     take_clusters(m, dedup);
     take_annotators(m, agree);
+    /* the toxicity rules speak only where the labels are about toxicity */
+    int tox = 0;
+    for (int y = 0; y < k; y++)
+        tox |= m->v[y].cls == LA_CLASS_TOXIC || m->v[y].cls == LA_CLASS_NON_TOXIC;
+    if (!tox)
+        for (size_t i = 0; i < m->n; i++) m->o[i].cat[LA_EV_TEXT] = m->o[i].cat[LA_EV_SILENCE] = NONE;
     m->ncat[LA_EV_LABEL] = k;
     m->ncat[LA_EV_MODEL] = PROB_BINS;
     m->ncat[LA_EV_TEXT] = LA_TOXR__COUNT;
