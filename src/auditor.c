@@ -921,12 +921,20 @@ static int annotators_agree(const la_ev_verdict *v, la_class label)
     return c >= 1 && (la_class)((c - 1) / 2 + 1) == label;
 }
 
+/* The sources that read the text (the classifier, the rules, the spam
+ * score): where annotators agree with a label, these alone never
+ * overturn it. */
+static int reads_text(int src)
+{
+    return src == LA_EV_MODEL || src == LA_EV_TEXT || src == LA_EV_SPAM || src == LA_EV_SILENCE;
+}
+
 /* Decides whether the evidence queues a row for relabeling and which
  * sources carried it: P(wrong) passes the threshold, some named source
  * argues for the suggestion (no verdict from absence alone), and where
- * the annotators agree with the label, something besides the text rules
- * and the spam score disputes it (annotators outrank text rules:
- * tests/cases/ev-annotators-outrank.case). */
+ * the annotators agree with the label, a witness that does not read the
+ * text (copies, an outside score) disputes it (annotators outrank text
+ * rules: tests/cases/ev-annotators-outrank.case). */
 static int label_verdict(const la_auditor *a, const item *it, const la_ev_verdict *v,
                          support *sup, int *nsup)
 {
@@ -947,7 +955,7 @@ static int label_verdict(const la_auditor *a, const item *it, const la_ev_verdic
     if (!likely_wrong(a, v->p_wrong) || !n) return 0;
     if (annotators_agree(v, (la_class)it->label_class)) {
         int other = 0;
-        for (int i = 0; i < n; i++) other |= sup[i].src != LA_EV_TEXT && sup[i].src != LA_EV_SPAM;
+        for (int i = 0; i < n; i++) other |= !reads_text(sup[i].src);
         if (!other) return 0;
     }
     *nsup = n;
