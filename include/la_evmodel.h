@@ -14,6 +14,8 @@
 #ifndef LA_EVMODEL_H
 #define LA_EVMODEL_H
 
+#include <stdio.h>
+
 #include "la_row.h"
 
 struct cJSON;
@@ -123,6 +125,12 @@ const char *la_evmodel_value_json(const la_evmodel *m, int i, size_t *len);
 /* Value i as text (the label as the summary counts it), "?" when out of
  * range. */
 const char *la_evmodel_value_text(const la_evmodel *m, int i);
+
+/* Where the label values are bare numbers and no --*-values option named
+ * their meaning, writes one note to out saying how they were read (0/1 by
+ * the usual convention) or that they could not be (other numbers), and
+ * returns 1; else writes nothing and returns 0. */
+int la_evmodel_note_vocabulary(const la_evmodel *m, FILE *out);
 
 /* Summary object: values, sources (per category: rows, likelihood ratios,
  * estimated precision), the estimated noise matrix {given: {true: x}},

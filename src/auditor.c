@@ -1314,6 +1314,7 @@ int la_auditor_finish(la_auditor *a)
     la_agree_finish(a->agree);
     if (a->keep_all) la_learn_finish(a->learn);
     la_evmodel_finish(a->ev, a->learn, a->dedup, a->agree);
+    la_evmodel_note_vocabulary(a->ev, stderr);
     finish_items(a);
     a->st.seconds = now_seconds(&a->t0);
     a->st.interrupted = a->interrupted || a->stopped;

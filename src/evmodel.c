@@ -879,6 +879,47 @@ double la_evmodel_precision(const la_evmodel *m, la_ev_source s, int cat, double
 
 int la_evmodel_nvalues(const la_evmodel *m) { return m ? m->nv : 0; }
 
+static int numeric_text(const char *s)
+{
+    if (*s == '-') s++;
+    if (!*s) return 0;
+    for (; *s; s++) if ((*s < '0' || *s > '9') && *s != '.') return 0;
+    return 1;
+}
+
+int la_evmodel_note_vocabulary(const la_evmodel *m, FILE *out)
+{
+    const la_options *o = m->opt;
+    if (o->toxic_values || o->clean_values || o->spam_values || o->ham_values) return 0;
+    char mapped[160] = "", unmapped[160] = "";
+    int nm = 0, nu = 0;
+    for (int i = 0; i < m->nv; i++) {
+        if (!numeric_text(m->v[i].text)) continue;
+        char *b = m->v[i].cls == LA_CLASS_UNKNOWN ? unmapped : mapped;
+        size_t len = strlen(b);
+        if (m->v[i].cls == LA_CLASS_UNKNOWN) {
+            snprintf(b + len, sizeof unmapped - len, "%s%s", nu ? ", " : "", m->v[i].text);
+            nu++;
+        } else {
+            snprintf(b + len, sizeof mapped - len, "%s%s = %s", nm ? ", " : "", m->v[i].text,
+                     la_class_name(m->v[i].cls));
+            nm++;
+        }
+    }
+    if (!nm && !nu) return 0;
+    if (nu)
+        fprintf(out, "labelaudit: note: the label values %s%s%s are bare numbers whose meaning "
+                "this tool cannot know%s%s%s: name the harmful values with --toxic-values (or "
+                "--spam-values) and the others with --clean-values (or --ham-values)\n",
+                unmapped, nm ? " and the values read by convention" : "", "",
+                nm ? " (" : "", nm ? mapped : "", nm ? ", which may be wrong here)" : "");
+    else
+        fprintf(out, "labelaudit: note: numeric labels read by the usual convention (%s); if 0 "
+                "means the harmful class, say so with --toxic-values and --clean-values\n",
+                mapped);
+    return 1;
+}
+
 const char *la_evmodel_value_text(const la_evmodel *m, int i)
 {
     return m && i >= 0 && i < m->nv ? m->v[i].text : "?";
