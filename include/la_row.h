@@ -59,15 +59,16 @@ typedef struct la_row {
 
 /* The toxicity rule that holds for a row's text (toxicity.c tries them in
  * this order after the two catch-alls). NONE: no lexical cue at all;
- * OTHER: cues, but no rule holds. THREAT .. RECLAIMED point toward toxic
- * (MISSED_TOXICITY), the rest toward non-toxic (PROFANITY_ONLY,
- * IDENTITY_ONLY). Stable: the evidence model and the summary name them. */
+ * OTHER: cues, but no rule holds. THREAT .. RECLAIMED and HOSTILE_GROUP
+ * point toward toxic (MISSED_TOXICITY), the rest toward non-toxic
+ * (PROFANITY_ONLY, IDENTITY_ONLY). New rules are added at the end. Stable: the evidence model and the summary name them. */
 enum {
     LA_TOXR_NONE = 0, LA_TOXR_OTHER,
     LA_TOXR_THREAT, LA_TOXR_SLUR, LA_TOXR_DEHUMANIZING, LA_TOXR_INSULT_YOU,
     LA_TOXR_PROFANE_YOU, LA_TOXR_INSULT_PERSON, LA_TOXR_SLUR_CONTEXT,
     LA_TOXR_RECLAIMED, LA_TOXR_PROFANITY_PRAISE, LA_TOXR_SLUR_INNOCENT,
     LA_TOXR_SLUR_MENTIONED, LA_TOXR_PROFANITY_UNTARGETED, LA_TOXR_IDENTITY_ONLY,
+    LA_TOXR_HOSTILE_GROUP,
     LA_TOXR__COUNT
 };
 
@@ -76,7 +77,7 @@ enum {
     LA_ROWF_SLUR      = 1u << 1,
     LA_ROWF_THREAT    = 1u << 2,
     LA_ROWF_INSULT_AT = 1u << 3,  /* insult aimed at a person */
-    LA_ROWF_DEHUMAN   = 1u << 4,
+    LA_ROWF_DEHUMAN   = 1u << 4,  /* a group dehumanized or met with hostility */
     LA_ROWF_IDENTITY  = 1u << 5,
     LA_ROWF_SPAMMY    = 1u << 6,
     LA_ROWF_COUNTER   = 1u << 7   /* negated, quoted or counter-speech */

@@ -969,7 +969,8 @@ static const char *const toxr_phrases[LA_TOXR__COUNT] = {
     "a word that is often a slur, in an attacking context",
     "a reclaimed slur said of other people", "profanity used with praise",
     "a slur-like word in its innocent sense", "a slur quoted or condemned",
-    "profanity aimed at no one", "an identity term that nothing attacks"
+    "profanity aimed at no one", "an identity term that nothing attacks",
+    "hostility or a call to exclude or harm aimed at a group"
 };
 
 /* A finding for a source that carried the row but left none while the

@@ -176,7 +176,8 @@ static const char *const silence_names[LA_EV_SIL__COUNT] = {
 static const char *const toxr_names[LA_TOXR__COUNT] = {
     "none", "other", "threat", "slur", "dehumanizing", "insult_you", "profane_you",
     "insult_person", "slur_in_context", "reclaimed_slur", "profanity_praise",
-    "slur_innocent_sense", "slur_mentioned", "profanity_untargeted", "identity_only"
+    "slur_innocent_sense", "slur_mentioned", "profanity_untargeted", "identity_only",
+    "hostile_to_group"
 };
 
 la_evmodel *la_evmodel_new(const la_options *opt)

@@ -69,6 +69,10 @@
  * "i am going to kill you" needs 3 between subject and verb. Pinned by
  * test "threat pattern". */
 #define THREAT_GAP 3
+/* A group at most this many tokens from an anger verb or a call to harm
+ * ("sick of all these immigrants": of .. immigrants = 3). Pinned by
+ * tests/cases/tox-hostile-frame.case. */
+#define HOSTILE_GAP 4
 /* Dehumanization: subject at most this many tokens before the copula,
  * predicate at most this many after ("muslims are nothing but vermin").
  * Pinned by test "dehumanization". */
@@ -81,6 +85,7 @@
 #define MISS_THREAT        0.90
 #define MISS_SLUR          0.85
 #define MISS_DEHUM         0.80
+#define MISS_HOSTILE       0.70
 #define MISS_INSULT_YOU    0.75
 #define MISS_PROFANE_YOU   0.65
 #define MISS_INSULT_PERSON 0.55
@@ -933,6 +938,91 @@ static size_t dehum_pattern(const scan *s, size_t *subj)
 
 /* ---- the detector ------------------------------------------------------------- */
 
+/* Words that call for something to be done (a modal of obligation or
+ * desert) and the auxiliaries of a passive ("should be deported"). */
+static const char *const call_modals[] = {
+    "should", "must", "need", "needs", "ought", "deserve", "deserves", "gotta",
+    "shall", NULL
+};
+static const char *const passive_aux[] = { "be", "get", "got", "gets", "getting", NULL };
+
+static int identity_at(const scan *s, size_t x)
+{
+    return (s->tk[x] & (KB(LA_KIND_IDENTITY) | KB(LA_KIND_SLUR))) != 0;
+}
+
+static int group_target_at(const scan *s, size_t x)
+{
+    return identity_at(s, x) || (s->tk[x] & KB(LA_KIND_GROUP)) ||
+           ((s->tk[x] & KB(LA_KIND_THIRD_PERSON)) && tok_is(s->t, x, plural_pronouns));
+}
+
+/* A reporting cue ("he said", "they claim", "quote") before token a in
+ * its sentence: the words after it are someone else's, reported. */
+static int reported_at(const scan *s, size_t a)
+{
+    const la_text *t = s->t;
+    for (size_t r = 0; r < s->nrep; r++) {
+        const la_match *m = &t->m[s->rep[r]];
+        if (m->tok >= a) break;
+        if (a - (m->tok + m->ntok) >= COUNTER_WINDOW) continue;
+        int blocked = 0;
+        for (size_t j = m->tok + 1; j <= a && !blocked; j++) blocked = hard_stop(t, j);
+        if (!blocked) return 1;
+    }
+    return 0;
+}
+
+/* Hostility at a group with no abusive word, which no lexicon of insults
+ * can list: an anger verb aimed at an identity group ("I hate
+ * immigrants", "sick of these muslims"), or a call to exclude or harm a
+ * group, passive ("they should be deported", "muslims must be banned")
+ * or active ("we need to deport them"). The group must sit in the same
+ * clause, within HOSTILE_GAP tokens of the verb. Returns 1 + the index of
+ * the match that carries it and sets *target to the group's token, or 0.
+ * Pinned by tests/cases/tox-hostile-frame.case. */
+static size_t hostile_group(const scan *s, size_t *target)
+{
+    const la_text *t = s->t;
+    for (size_t mi = 0; mi < t->nm; mi++) {
+        const la_match *m = &t->m[mi];
+        size_t a = m->tok, b = m->tok + (m->ntok ? m->ntok : 1);
+        if (m->term->kind == LA_KIND_NEGATIVE && strstr(m->term->category, "anger")) {
+            for (size_t x = b; x < t->ntok && x < b + HOSTILE_GAP; x++) {
+                if (hard_stop(t, x)) break;
+                if (identity_at(s, x)) { *target = x; return mi + 1; }
+            }
+            continue;
+        }
+        if (m->term->kind != LA_KIND_VIOLENCE) continue;
+        /* a modal of obligation before the verb, at most two words away */
+        size_t md = SIZE_MAX;
+        for (size_t c = a; c > 0 && a - c <= 3; ) {
+            c--;
+            if (hard_stop(t, c + 1)) break;
+            if (tok_is(t, c, call_modals)) { md = c; break; }
+        }
+        if (md == SIZE_MAX) continue;
+        int passive = 0;
+        for (size_t c = md + 1; c < a; c++) passive |= tok_is(t, c, passive_aux);
+        if (passive) {
+            /* the group is the subject, before the modal */
+            for (size_t x = md; x > 0 && md - x < HOSTILE_GAP; ) {
+                x--;
+                if (hard_stop(t, x + 1)) break;
+                if (group_target_at(s, x)) { *target = x; return mi + 1; }
+            }
+        } else {
+            /* the group is the object, after the verb */
+            for (size_t x = b; x < t->ntok && x < b + HOSTILE_GAP; x++) {
+                if (hard_stop(t, x)) break;
+                if (group_target_at(s, x)) { *target = x; return mi + 1; }
+            }
+        }
+    }
+    return 0;
+}
+
 static int is_abusive_kind(unsigned k)
 {
     return k == LA_KIND_PROFANITY || k == LA_KIND_SLUR || k == LA_KIND_INSULT;
@@ -990,7 +1080,7 @@ typedef struct picture {
     int slur_attack, slur_uncertain_attack, slur_uncertain, slur_reclaimed_other;
     int slur_mentioned, slur_blocks, homonym_innocent, homonym_weak;
     int insult_you, insult_person, profane_you, person_attack, sexual_at;
-    int threat, dehum, negated_any, counter_any, quoted_any, obfusc_attack;
+    int threat, dehum, hostile, negated_any, counter_any, quoted_any, obfusc_attack;
     int neg_total, ident_attacked, ident_pos, short_msg, shouting;
     int tgt_seen[TGT_YOU + 1];
     int pos_near, neg_near;            /* praise / anger words near abusive ones */
@@ -1055,6 +1145,7 @@ static int profanity_only_at_all(const picture *p)
 static int r_threat(const picture *p) { return p->threat; }
 static int r_slur(const picture *p) { return p->slur_attack; }
 static int r_dehum(const picture *p) { return p->dehum; }
+static int r_hostile(const picture *p) { return p->hostile; }
 static int r_insult_you(const picture *p) { return p->insult_you; }
 static int r_profane_you(const picture *p) { return p->profane_you; }
 static int r_insult_person(const picture *p) { return p->insult_person; }
@@ -1090,6 +1181,8 @@ static const tox_rule rules[] = {
       MISS_SLUR, "a slur" },
     { LA_TOXR_DEHUMANIZING, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_dehum,
       MISS_DEHUM, "a group described in dehumanizing terms" },
+    { LA_TOXR_HOSTILE_GROUP, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_hostile,
+      MISS_HOSTILE, "hostility or a call to exclude or harm aimed at a group" },
     { LA_TOXR_INSULT_YOU, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_insult_you,
       MISS_INSULT_YOU, "an insult aimed at the reader" },
     { LA_TOXR_PROFANE_YOU, LA_R_MISSED_TOXICITY, LA_CLASS_TOXIC, r_profane_you,
@@ -1116,7 +1209,7 @@ typedef struct emit_ctx {
     const scan *s;
     const assess *as;
     size_t na;
-    size_t tp_subj, tp_end, it, it_tgt, dh_subj, dh;
+    size_t tp_subj, tp_end, it, it_tgt, dh_subj, dh, hg, hg_tgt;
 } emit_ctx;
 
 /* MISSED_TOXICITY on a non-toxic row, with the words it rests on. */
@@ -1147,6 +1240,11 @@ static void emit_missed(const emit_ctx *e, const picture *p, const tox_rule *rul
     if (e->dh) {
         add_token_ev(r, f, t, e->dh_subj, "target");
         la_result_add_match(r, f, &t->m[e->dh - 1]);
+        budget -= 2;
+    }
+    if (e->hg) {
+        la_result_add_match(r, f, &t->m[e->hg - 1]);
+        add_token_ev(r, f, t, e->hg_tgt, "target");
         budget -= 2;
     }
     for (size_t i = 0; i < e->na && budget > 0; i++) {
@@ -1422,6 +1520,18 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
         else dehum = 1;
     }
 
+    size_t hg_tgt = 0, hg = hostile_group(&s, &hg_tgt);
+    int hostile = 0;
+    if (hg) {
+        const la_match *m = &t->m[hg - 1];
+        int q = 0;
+        if (negated_at(&s, m->tok)) negated_any = 1;
+        else if (countered_at(&s, m->tok, m->tok + (m->ntok ? m->ntok : 1), &q) ||
+                 reported_at(&s, m->tok < hg_tgt ? m->tok : hg_tgt))
+            counter_any = 1;  /* reported or condemned, not the speaker's own */
+        else hostile = 1;
+    }
+
     /* identity terms and whether anything attacks them */
     int nident = 0, ident_attacked = 0, ident_pos = 0;
     for (size_t i = 0; i < t->nm; i++) {
@@ -1457,7 +1567,7 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
     for (size_t i = 0; i < na; i++)
         if (as[i].target == TGT_IDENTITY && !as[i].counter && !as[i].negated && as[i].pos == 0)
             ident_attacked = 1;
-    if (slur_attack || dehum || threat) ident_attacked = ident_attacked || nident > 0;
+    if (slur_attack || dehum || threat || hostile) ident_attacked = ident_attacked || nident > 0;
 
     /* the picture the rules read */
     picture p = {
@@ -1469,14 +1579,14 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
         .homonym_innocent = homonym_innocent, .homonym_weak = homonym_weak,
         .insult_you = insult_you, .insult_person = insult_person,
         .profane_you = profane_you, .person_attack = person_attack, .sexual_at = sexual_at,
-        .threat = threat, .dehum = dehum, .negated_any = negated_any,
+        .threat = threat, .dehum = dehum, .hostile = hostile, .negated_any = negated_any,
         .counter_any = counter_any, .quoted_any = quoted_any, .obfusc_attack = obfusc_attack,
         .neg_total = neg_total, .ident_attacked = ident_attacked, .ident_pos = ident_pos,
         .short_msg = short_msg, .shouting = shouting,
     };
     memcpy(p.tgt_seen, tgt_seen, sizeof p.tgt_seen);
     for (size_t i = 0; i < na; i++) { p.pos_near += as[i].pos; p.neg_near += as[i].neg; }
-    p.attack = slur_attack || threat || dehum || insult_you || profane_you;
+    p.attack = slur_attack || threat || dehum || hostile || insult_you || profane_you;
     p.targeted = insult_you || profane_you || insult_person;
     p.evidence = nprof || nslur || ninsult || threat || dehum || neg_total;
 
@@ -1486,7 +1596,7 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
     if (nslur) row->tox_flags |= LA_ROWF_SLUR;
     if (threat) row->tox_flags |= LA_ROWF_THREAT;
     if (p.targeted) row->tox_flags |= LA_ROWF_INSULT_AT;
-    if (dehum) row->tox_flags |= LA_ROWF_DEHUMAN;
+    if (dehum || hostile) row->tox_flags |= LA_ROWF_DEHUMAN;
     if (nident) row->tox_flags |= LA_ROWF_IDENTITY;
     if (counter_any || negated_any) row->tox_flags |= LA_ROWF_COUNTER;
 
@@ -1498,7 +1608,8 @@ void la_detect_toxicity(const la_detect_ctx *c, la_row *row)
 
     la_task task = la_row_task(c->opt, r->label_class);
     if (task != LA_TASK_TOXICITY) return;
-    emit_ctx e = { c, row, t, &s, as, na, tp_subj, tp_end, it, it_tgt, dh_subj, dh };
+    emit_ctx e = { c, row, t, &s, as, na, tp_subj, tp_end, it, it_tgt, dh_subj, dh,
+                   hostile ? hg : 0, hg_tgt };
     if (r->label_class == LA_CLASS_NON_TOXIC) {
         if (rule && rule->reason == LA_R_MISSED_TOXICITY) emit_missed(&e, &p, rule);
         return;
