@@ -11,6 +11,10 @@
  * become class tokens, punctuation is skipped, emoji and symbols are kept),
  * character 3- to 5-grams inside words (padded with a space at each end),
  * and context features: lexicon match kinds, categories and canonical terms,
+ * except that every identity term (a group's name: "muslims", "gay") is
+ * one and the same word, with no n-grams, category or term of its own, so
+ * the model can learn how a text speaks of a group but not that naming a
+ * particular group makes a text toxic,
  * the detector flags (row->tox_flags) and a few shape cues (all-caps words,
  * row length). Each group has a quota; when a group holds more distinct ids
  * than it may keep, it keeps those with the smallest mixed hash (a bottom-k
@@ -68,6 +72,10 @@
 /* ---- features ------------------------------------------------------------ */
 
 enum { G_CTX = 0, G_UNI, G_BI, G_CHAR, G__COUNT };
+
+/* The one word every identity term becomes (a byte no text token holds). */
+#define IDENTITY_WORD "\x1eidentity"
+
 
 /* Per-group quotas of the LA_LEARN_MAX_FEAT ids, filled in this order and
  * then topped up (unigrams, char n-grams, bigrams, context) from what the
@@ -190,6 +198,7 @@ static void collect(feat_state *fs, const la_detect_ctx *c, const la_row *row)
             const char *kind = la_kind_name((la_kind)term->kind);
             if (term->kind == LA_KIND_ALLOW) continue;
             ctx_feature(fs, "k", kind, NULL);
+            if (term->kind == LA_KIND_IDENTITY) continue;  /* one feature for all */
             if (term->category && term->category[0])
                 ctx_feature(fs, "c", kind, term->category);
             ctx_feature(fs, "t", kind, term->norm);
@@ -204,11 +213,40 @@ static void collect(feat_state *fs, const la_detect_ctx *c, const la_row *row)
             ctx_feature(fs, nm, NULL, NULL);
         }
     if (!t) return;
+    /* identity terms all become one word, so the model cannot learn that
+     * a particular group's name makes a text toxic */
+    uint8_t *ident = NULL;
+    for (size_t i = 0; i < t->nm; i++) {
+        const la_match *m = &t->m[i];
+        if (!m->term || m->term->kind != LA_KIND_IDENTITY) continue;
+        if (!ident) {
+            ident = la_arena_alloc(c->arena, t->ntok + 1);
+            memset(ident, 0, t->ntok + 1);
+        }
+        for (size_t j = m->tok; j < m->tok + (m->ntok ? m->ntok : 1) && j < t->ntok; j++) ident[j] = 1;
+    }
     for (size_t i = 0; i < t->ntok && fs->n < MAXCAND; i++) {
         const la_token *k = &t->tok[i];
         const char *w;
         size_t wn;
         if (!token_word(t, k, &w, &wn)) continue;
+        if (ident && ident[i]) {
+            if (i > 0 && ident[i - 1]) continue;   /* one per multi-word term */
+            w = IDENTITY_WORD;
+            wn = sizeof IDENTITY_WORD - 1;
+            words++;
+            add_cand(fs, G_UNI, w, wn);
+            if (prev) {
+                char bb[128];
+                size_t a = prevn < 63 ? prevn : 63;
+                memcpy(bb, prev, a);
+                bb[a] = ' ';
+                memcpy(bb + a + 1, w, wn);
+                add_cand(fs, G_BI, bb, a + 1 + wn);
+            }
+            prev = w; prevn = wn;
+            continue;
+        }
         words++;
         if (k->flags & LA_TOKF_ALLCAPS) caps++;
         add_cand(fs, G_UNI, w, wn);

@@ -125,6 +125,27 @@ static void base_options(la_options *o)
     o->threads = 2;
 }
 
+/* Every identity term is one feature: two texts that differ only in the
+ * group they name get the same features, so no group's name can become
+ * a feature of toxicity. */
+static void test_identity_shared(env *e)
+{
+    la_options opt;
+    base_options(&opt);
+    la_row a, b, c;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    memset(&c, 0, sizeof c);
+    features_of(e, &opt, "the muslims next door are loud", &a);
+    features_of(e, &opt, "the immigrants next door are loud", &b);
+    features_of(e, &opt, "the students next door are loud", &c);
+    CHECK(a.nfeat > 0 && a.nfeat == b.nfeat);
+    CHECK(a.nfeat == b.nfeat && memcmp(a.feat, b.feat, a.nfeat * 4) == 0);
+    /* a word that is not an identity term keeps its own features */
+    CHECK(c.nfeat != a.nfeat || memcmp(a.feat, c.feat, a.nfeat * 4) != 0);
+    la_arena_reset(&e->arena);
+}
+
 static void test_features(env *e)
 {
     la_options opt;
@@ -350,6 +371,7 @@ int main(void)
     la_text_init(&e.t);
     la_arena_init(&e.arena, 1 << 16);
     test_features(&e);
+    test_identity_shared(&e);
     test_planted_noise(&e);
     test_refit(&e);
     test_auto_and_off(&e);
