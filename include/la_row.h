@@ -44,6 +44,7 @@ typedef struct la_row {
     /* features for the cross-row stages (filled by the worker) */
     uint64_t dup_key;      /* exact-duplicate key; 0: no usable text */
     uint64_t contrast_key; /* dup key with negations removed (see dedup) */
+    uint8_t stance;        /* polarity and groups named, hashed (see dedup) */
     uint32_t *minhash;     /* opt->minhash_k values, or NULL */
     uint32_t nshingles;    /* shingles behind the signature */
     uint32_t *terms; uint32_t nterms;  /* distinct lexicon term ids seen */

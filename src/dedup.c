@@ -27,6 +27,10 @@
  * Two rows are a contrast pair when exactly one of them holds a negation;
  * in particular every pair whose dup keys differ while their contrast keys
  * are equal and one side has no negation ("I hate X" / "I don't hate X").
+ * Near duplicates also form a contrast pair when their stance differs:
+ * the polarities of their praise and anger words or the identity groups
+ * they name ("I love X" / "I hate X", "I hate X" / "I hate Y"), hashed by
+ * the worker into row->stance (7 bits; two stances collide once in 127).
  * A contrast pair is never a duplicate or a conflict: their different
  * labels are usually right ("you are an idiot" vs "you are not an idiot").
  * When both rows hold negations and their contrast keys are equal they
@@ -361,6 +365,25 @@ static void add_token_text(la_buf *b, const char *s, size_t n, int strip)
 /* Fills row->dup_key, contrast_key, minhash and nshingles (see the file
  * comment). Pure: reads c->text and c->opt, writes only row fields, the
  * thread's scratch buffer and c->arena. */
+/* The row's stance (see the file comment): which polarities its
+ * praise and anger words have and which identity groups it names, hashed
+ * to 7 bits; 0 when it has none of them. */
+static uint8_t stance_of(const la_text *t)
+{
+    uint64_t set = 0;
+    for (size_t i = 0; i < t->nm; i++) {
+        const la_term *term = t->m[i].term;
+        uint64_t v;
+        if (!term) continue;
+        if (term->kind == LA_KIND_POSITIVE && !strstr(term->category, "humor")) v = 1;
+        else if (term->kind == LA_KIND_NEGATIVE) v = 2;
+        else if (term->kind == LA_KIND_IDENTITY) v = 16 + (uint64_t)term->id;
+        else continue;
+        set |= 1ull << (la_mix64(v) % 61);
+    }
+    return set ? (uint8_t)(1 + la_mix64(set) % 127) : 0;
+}
+
 void la_dedup_signature(const la_detect_ctx *c, la_row *row)
 {
     const la_options *opt = c->opt;
@@ -370,7 +393,9 @@ void la_dedup_signature(const la_detect_ctx *c, la_row *row)
     row->contrast_key = 0;
     row->minhash = NULL;
     row->nshingles = 0;
+    row->stance = 0;
     if (!t || !t->norm) return;
+    row->stance = stance_of(t);
 
     /* pass 1: the dup key; pass 2 (same buffer, after it): contrast key */
     la_buf_reset(b);
@@ -491,7 +516,7 @@ struct la_dedup {
     uint8_t *sig; size_t nnear, near_cap;   /* k bytes per entry */
     uint32_t *next;        /* bands links per entry: entry + 1, 0 end */
     uint32_t *near_grp;    /* group of each entry */
-    uint8_t *neg;          /* 1 when the entry's row holds a negation */
+    uint8_t *neg;          /* the entry row's stance: bit 0 a negation, bits 1-7 row->stance */
     uint32_t **band;       /* per band: head entry + 1 */
     size_t band_slots;     /* every band table has band_slots slots */
 
@@ -901,7 +926,7 @@ void la_dedup_add(la_dedup *d, la_row *row)
     if (!row->minhash) { d->short_rows++; return; }
     uint8_t sig[LA_DEDUP_MAX_K];
     for (int i = 0; i < d->k; i++) sig[i] = (uint8_t)row->minhash[i];
-    uint8_t neg = has_negation(row);
+    uint8_t neg = (uint8_t)(has_negation(row) | row->stance << 1);
     size_t slot[LA_DEDUP_MAX_K];
     near_reserve(d);
     /* The tables are far larger than the caches: look up all bands in
