@@ -178,6 +178,7 @@ typedef struct la_options {
     int quiet;
     int progress;                 /* -1 auto (stderr is a tty), 0, 1 */
     int max_diagnostics;          /* per-line diagnostics before capping; 20 */
+    int stage_times;              /* summary gets "stages" (time per stage) */
 } la_options;
 
 void la_options_init(la_options *o);

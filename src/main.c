@@ -135,6 +135,8 @@ static const char usage_text[] =
 "\n"
 "Reports:\n"
 "      --summary FILE          write the summary JSON\n"
+"      --stage-times           add \"stages\" to the summary: nanoseconds per row\n"
+"                              in each stage (parse, normalize, ...; make bench)\n"
 "      --rejects FILE          write rejected lines byte for byte\n"
 "      --report FILE           write a self-contained HTML report\n"
 "\n"
@@ -160,7 +162,7 @@ enum {
     OPT_DS_ITER, OPT_LEARN, OPT_NO_LEARN, OPT_FOLDS, OPT_LEARN_MIN,
     OPT_SCORES, OPT_REMOVALS, OPT_RAW_FINDINGS, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
     OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
-    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS
+    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_STAGE_TIMES
 };
 
 static const struct option long_options[] = {
@@ -214,6 +216,7 @@ static const struct option long_options[] = {
     { "quiet", no_argument, NULL, 'q' },
     { "progress", no_argument, NULL, OPT_PROGRESS },
     { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+    { "stage-times", no_argument, NULL, OPT_STAGE_TIMES },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -404,6 +407,7 @@ int main(int argc, char **argv)
         case 'q': opt.quiet = 1; break;
         case OPT_PROGRESS: opt.progress = 1; break;
         case OPT_NO_PROGRESS: opt.progress = 0; break;
+        case OPT_STAGE_TIMES: opt.stage_times = 1; break;
         case 'h':
             free(lexfiles);
             fputs(usage_text, stdout);

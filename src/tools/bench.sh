@@ -9,6 +9,13 @@
 # %e and %M) and the ratio of the parse-only floor's seconds to the run's
 # (1.00 = as fast as parsing). The load average is printed first and last:
 # on a shared machine other processes take cores, which shows in -jN.
+# Then, from the same runs: where the time goes (the summary's "stages":
+# per-row stages sampled on one row in 16, the ordered consumer, output
+# and the end-of-stream stages; "read, batching, rest" is the -j1 wall
+# time not in any stage), each in ns per row and as a share of the run,
+# next to the parse floor; and the scaling table over thread counts.
+#   BENCH_SCALE  thread counts of the scaling table (default: 1 2 4 ... up
+#                to the online cores)
 set -eu
 build=${1:-build}
 rows=${BENCH_ROWS:-1000000}
@@ -29,8 +36,9 @@ echo "corpus: $corpus ($rows rows, $bytes bytes); $(getconf _NPROCESSORS_ONLN) c
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 printf '%-44s %9s %10s %9s %10s %8s\n' run seconds rows/s MB/s peakRSS_MB ratio
 floor=""
-measure() { # name, command...
-    name=$1; shift
+measure() { # name, summary file or -, command...
+    name=$1; sum=$2; shift 2
+    if [ "$sum" != - ]; then set -- "$@" --stage-times --summary "$sum"; fi
     st=0
     /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" > /dev/null 2> "$dir/err.txt" || st=$?
     # labelaudit exits 1 when lines were rejected; anything else is a failure
@@ -45,24 +53,66 @@ measure() { # name, command...
         printf "%-44s %9.2f %10.0f %9.1f %10.1f %8s\n", n, s, r / s, b / s / 1e6, m / 1024, ratio }'
     last=$secs; last_rss=$rss
 }
-measure "cat (read floor)" cat "$corpus"
-measure "parse-only floor (cJSON + text)" "$dir/parsefloor" "$corpus"
+measure "cat (read floor)" - cat "$corpus"
+measure "parse-only floor (cJSON + text)" - "$dir/parsefloor" "$corpus"
 floor=$last
 echo "(ratio = parse-only floor seconds / run seconds: 1.00 is parse speed)"
-measure "labelaudit -j1 --no-learn" "$la" -q -j1 --no-learn "$corpus"
+measure "labelaudit -j1 --no-learn" "$dir/sum-j1.json" "$la" -q -j1 --no-learn "$corpus"
 j1=$last
-measure "labelaudit -j1 --no-learn --no-near-dups" "$la" -q -j1 --no-learn --no-near-dups "$corpus"
-measure "labelaudit -j$jobs --no-learn" "$la" -q -j"$jobs" --no-learn "$corpus"
+measure "labelaudit -j1 --no-learn --no-near-dups" - "$la" -q -j1 --no-learn --no-near-dups "$corpus"
+measure "labelaudit -j$jobs --no-learn" - "$la" -q -j"$jobs" --no-learn "$corpus"
 jn=$last
-measure "labelaudit -j1 (all checks, classifier)" "$la" -q -j1 "$corpus"
+measure "labelaudit -j1 (all checks, classifier)" "$dir/sum-j1-all.json" "$la" -q -j1 "$corpus"
 j1all=$last
-measure "labelaudit -j$jobs (all checks, classifier)" "$la" -q -j"$jobs" "$corpus"
+measure "labelaudit -j$jobs (all checks, classifier)" - "$la" -q -j"$jobs" "$corpus"
 jnall=$last; rss_all=$last_rss
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
-echo "targets (issue 8):"
+
+# stages: the "ns_per_row" members of a summary (cJSON's layout: one
+# member per line), against the run's wall time per row
+stages() { # title, summary, wall seconds
+    echo
+    echo "where the time goes, $1 (ns per row; share of the -j1 wall time):"
+    awk -v s="$3" -v r="$rows" -v f="$floor" '
+        /"ns_per_row"/ { on = 1; next }
+        on && /}/ { on = 0 }
+        on { gsub(/[",\t ]/, ""); split($0, kv, ":"); n++; name[n] = kv[1]; ns[n] = kv[2]; sum += kv[2] }
+        END {
+            wall = s * 1e9 / r
+            printf "  %-28s %9.0f ns %6.1f%%\n", "parse floor (for scale)", f * 1e9 / r, 100 * f * 1e9 / r / wall
+            for (i = 1; i <= n; i++)
+                printf "  %-28s %9.0f ns %6.1f%%\n", name[i], ns[i], 100 * ns[i] / wall
+            rest = wall - sum; if (rest < 0) rest = 0
+            printf "  %-28s %9.0f ns %6.1f%%\n", "read, batching, rest", rest, 100 * rest / wall
+            printf "  %-28s %9.0f ns\n", "total (wall)", wall
+        }' "$2"
+}
+stages "-j1 --no-learn" "$dir/sum-j1.json" "$j1"
+stages "-j1, all checks" "$dir/sum-j1-all.json" "$j1all"
+
+scale=${BENCH_SCALE:-}
+if [ -z "$scale" ]; then
+    t=1
+    while [ "$t" -le "$(getconf _NPROCESSORS_ONLN)" ]; do scale="$scale $t"; t=$((t * 2)); done
+fi
+echo
+echo "scaling (--no-learn, then all checks; speed-up over -j1 of the same kind):"
+printf '  %-8s %10s %10s %8s %10s %10s %8s\n' threads seconds rows/s x all_secs rows/s x
+for t in $scale; do
+    measure "-j$t --no-learn" - "$la" -q -j"$t" --no-learn "$corpus" > /dev/null
+    a=$last
+    measure "-j$t all checks" - "$la" -q -j"$t" "$corpus" > /dev/null
+    c=$last
+    awk -v t="$t" -v a="$a" -v c="$c" -v a1="$j1" -v c1="$j1all" -v r="$rows" 'BEGIN {
+        if (a <= 0) a = 0.001; if (c <= 0) c = 0.001
+        printf "  -j%-6s %10.2f %10.0f %7.2fx %10.2f %10.0f %7.2fx\n", t, a, r / a, a1 / a, c, r / c, c1 / c }'
+done
+
+echo
+echo "targets:"
 awk -v f="$floor" -v a="$j1" -v c="$j1all" 'BEGIN {
-    printf "  -j1 audit / parse floor: %.3fx without classifier, %.3fx with (target >= 0.5)\n", f / a, f / c }'
+    printf "  -j1 audit / parse floor: %.3fx without classifier (target >= 0.10), %.3fx with (target >= 0.05)\n", f / a, f / c }'
 awk -v a="$j1" -v b="$jn" -v c="$j1all" -v d="$jnall" -v j="$jobs" 'BEGIN {
-    printf "  -j%s over -j1: %.2fx without classifier, %.2fx with (target >= 1.7 at -j2)\n", j, a / b, c / d }'
+    printf "  -j%s over -j1: %.2fx without classifier, %.2fx with (target >= 1.8 at -j2)\n", j, a / b, c / d }'
 awk -v m="$rss_all" -v r="$rows" 'BEGIN {
     printf "  peak RSS, default settings (near duplicates, classifier): %.0f MiB for %d rows (target <= 1024 MiB for 1M)\n", m / 1024, r }'
