@@ -18,8 +18,9 @@ typedef struct la_dedup la_dedup;
 /* Worker: fills row->dup_key (0 when the key is empty), row->contrast_key
  * (the key without negations; equal to dup_key when the row holds none),
  * and, when opt->near_dups is on and the key has at least 5 words,
- * row->minhash (opt->minhash_k values in c->arena) and row->nshingles;
- * else minhash is NULL and nshingles 0. Uses c->scratch. Deterministic
+ * row->minhash (opt->minhash_k values in c->arena), row->nshingles, and
+ * what the near index files: row->sig8 (the values' low bytes) and
+ * row->band_keys (one per LSH band); else those are NULL and nshingles 0. Uses c->scratch. Deterministic
  * for a given text and options. */
 void la_dedup_signature(const la_detect_ctx *c, la_row *row);
 

@@ -46,6 +46,9 @@ typedef struct la_row {
     uint64_t contrast_key; /* dup key with negations removed (see dedup) */
     uint8_t stance;        /* polarity and groups named, hashed (see dedup) */
     uint32_t *minhash;     /* opt->minhash_k values, or NULL */
+    uint8_t *sig8;         /* their low bytes (what the near index keeps),
+                              or NULL */
+    uint64_t *band_keys;   /* LSH key of each band of sig8, or NULL */
     uint32_t nshingles;    /* shingles behind the signature */
     uint32_t *terms; uint32_t nterms;  /* distinct lexicon term ids seen */
     uint32_t *feat; uint32_t nfeat;    /* hashed classifier features */

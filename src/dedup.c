@@ -163,20 +163,28 @@ static int is_neg_word(const char *w, size_t n)
 {
     /* the fixed negation set; "n't" forms are written without the
      * apostrophe, which is dropped before the test */
-    static const char *const set[] = {
-        "not", "no", "never", "nobody", "nothing", "none", "nowhere",
-        "neither", "nor", "cannot", "aint", "cant", "wont", "dont",
-        "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "couldnt",
-        "shouldnt", "wouldnt", "havent", "hasnt", "hadnt", "mustnt",
-        "neednt", "mightnt", "shant", "darent"
+#define NEG(s) { s, sizeof s - 1 }
+    static const struct { const char *s; uint8_t n; } set[] = {
+        NEG("not"), NEG("no"), NEG("never"), NEG("nobody"), NEG("nothing"),
+        NEG("none"), NEG("nowhere"), NEG("neither"), NEG("nor"), NEG("cannot"),
+        NEG("aint"), NEG("cant"), NEG("wont"), NEG("dont"), NEG("doesnt"),
+        NEG("didnt"), NEG("isnt"), NEG("arent"), NEG("wasnt"), NEG("werent"),
+        NEG("couldnt"), NEG("shouldnt"), NEG("wouldnt"), NEG("havent"),
+        NEG("hasnt"), NEG("hadnt"), NEG("mustnt"), NEG("neednt"),
+        NEG("mightnt"), NEG("shant"), NEG("darent")
     };
+#undef NEG
     if (n < 2 || n > 8) return 0;
     /* every entry starts with n, c, a, d, i, w, s, h or m and most words
      * do not: a cheap first filter before the list */
-    if (!strchr("ncadiwshm", w[0])) return 0;
+    switch (w[0]) {
+    case 'n': case 'c': case 'a': case 'd': case 'i': case 'w': case 's': case 'h': case 'm':
+        break;
+    default:
+        return 0;
+    }
     for (size_t i = 0; i < LA_ARRAY_LEN(set); i++)
-        if (set[i][0] == w[0] && strncmp(set[i], w, n) == 0 && set[i][n] == '\0')
-            return 1;
+        if (set[i].n == n && set[i].s[0] == w[0] && memcmp(set[i].s, w, n) == 0) return 1;
     return 0;
 }
 
@@ -296,6 +304,35 @@ static void mh_densify(mh_state *m, uint64_t seed, uint8_t *filled)
     }
 }
 
+/* The LSH layout opt asks for: bands (0 when near detection is off) and
+ * values per band. One home for it: the workers compute band keys with
+ * it and the index files them. */
+static int lsh_shape(const la_options *opt, int *rows_per_band)
+{
+    int k = opt->minhash_k, bands = opt->lsh_bands;
+    if (bands > k) bands = k;
+    if (!opt->near_dups || k <= 0 || k > LA_DEDUP_MAX_K || bands <= 0) {
+        *rows_per_band = 0;
+        return 0;
+    }
+    *rows_per_band = k / bands;
+    return bands;
+}
+
+/* The 64-bit key of band b of an 8-bit signature: its r bytes hashed
+ * with a per-band seed. A bucket's slot is the key's low bits. */
+static uint64_t band_key(int b, int r, const uint8_t *sig)
+{
+    const uint8_t *p = sig + (size_t)b * (size_t)r;
+    uint64_t seed = (uint64_t)(b + 1) * 0x9e3779b97f4a7c15ULL;
+    if (r <= 8) {
+        uint64_t v = 0;
+        memcpy(&v, p, (size_t)r);
+        return la_mix64(v ^ seed);
+    }
+    return la_hash64(p, (size_t)r, seed);
+}
+
 /* Seeds that keep the shingle kinds apart. */
 #define SEED_CHAR 0x63686172ULL
 #define SEED_WORD 0x776f7264ULL
@@ -392,6 +429,8 @@ void la_dedup_signature(const la_detect_ctx *c, la_row *row)
     row->dup_key = 0;
     row->contrast_key = 0;
     row->minhash = NULL;
+    row->sig8 = NULL;
+    row->band_keys = NULL;
     row->nshingles = 0;
     row->stance = 0;
     if (!t || !t->norm) return;
@@ -481,6 +520,16 @@ void la_dedup_signature(const la_detect_ctx *c, la_row *row)
     mh_densify(&m, opt->seed ^ 0x64656e7365ULL, filled);
     row->minhash = v;
     row->nshingles = m.n;
+    /* what the index files, computed here rather than on the consumer:
+     * the b-bit signature and every band's key */
+    int r, bands = lsh_shape(opt, &r);
+    if (!bands) return;
+    uint8_t *sig = la_arena_alloc(c->arena, (size_t)k);
+    for (int i = 0; i < k; i++) sig[i] = (uint8_t)v[i];
+    uint64_t *keys = la_arena_alloc(c->arena, (size_t)bands * sizeof *keys);
+    for (int i = 0; i < bands; i++) keys[i] = band_key(i, r, sig);
+    row->sig8 = sig;
+    row->band_keys = keys;
 }
 
 /* ---- index (consumer) ---------------------------------------------------- */
@@ -513,6 +562,8 @@ struct la_dedup {
     /* near index */
     int near;              /* near detection on */
     int k, bands, rows_per_band;
+    int need;              /* equal signature bytes a candidate needs to
+                              reach opt->near_threshold */
     uint8_t *sig; size_t nnear, near_cap;   /* k bytes per entry */
     uint32_t *next;        /* bands links per entry: entry + 1, 0 end */
     uint32_t *near_grp;    /* group of each entry */
@@ -525,6 +576,8 @@ struct la_dedup {
     uint64_t contrast_skipped, short_rows;
 };
 
+static double similarity(const la_dedup *d, int m);
+
 /* Creates an empty index for opt (borrowed; must outlive d). Never NULL. */
 la_dedup *la_dedup_new(const la_options *opt)
 {
@@ -534,11 +587,12 @@ la_dedup *la_dedup_new(const la_options *opt)
     d->nslot = 1024;
     d->slot = la_xcalloc(d->nslot, sizeof *d->slot);
     d->k = opt->minhash_k;
-    d->bands = opt->lsh_bands;
-    if (d->bands > d->k) d->bands = d->k;
-    d->near = opt->near_dups && d->k > 0 && d->k <= LA_DEDUP_MAX_K && d->bands > 0;
+    d->bands = lsh_shape(opt, &d->rows_per_band);
+    d->near = d->bands > 0;
     if (d->near) {
-        d->rows_per_band = d->k / d->bands;
+        d->need = d->k + 1;
+        for (int m = d->k; m >= 0 && similarity(d, m) >= opt->near_threshold; m--)
+            d->need = m;
         d->band_slots = 1024;
         d->band = la_xcalloc((size_t)d->bands, sizeof *d->band);
         for (int b = 0; b < d->bands; b++)
@@ -615,16 +669,7 @@ static const uint8_t *sig_of(const la_dedup *d, size_t e)
 
 static size_t band_hash(const la_dedup *d, int b, const uint8_t *sig, size_t nslot)
 {
-    const uint8_t *p = sig + (size_t)b * (size_t)d->rows_per_band;
-    uint64_t seed = (uint64_t)(b + 1) * 0x9e3779b97f4a7c15ULL, h;
-    if (d->rows_per_band <= 8) {
-        uint64_t v = 0;
-        memcpy(&v, p, (size_t)d->rows_per_band);
-        h = la_mix64(v ^ seed);
-    } else {
-        h = la_hash64(p, (size_t)d->rows_per_band, seed);
-    }
-    return (size_t)(h & (nslot - 1));
+    return (size_t)(band_key(b, d->rows_per_band, sig) & (nslot - 1));
 }
 
 static int same_band(const la_dedup *d, int b, const uint8_t *x, const uint8_t *y)
@@ -669,8 +714,19 @@ static void band_grow(la_dedup *d)
     d->band_slots = n;
 }
 
-/* Estimated Jaccard similarity from two b-bit (8-bit) signatures. */
-static double estimate(const la_dedup *d, const uint8_t *x, const uint8_t *y)
+/* Estimated Jaccard similarity of two b-bit (8-bit) signatures with m
+ * equal bytes of k. */
+static double similarity(const la_dedup *d, int m)
+{
+    double p = (double)m / d->k, c = 1.0 / 256;
+    double j = (p - c) / (1 - c);
+    return j < 0 ? 0 : j > 1 ? 1 : j;
+}
+
+/* Equal bytes of two signatures, or -1 as soon as fewer than need can be
+ * equal: most candidates of a crowded bucket are unrelated texts, and
+ * their first 16 to 24 bytes already rule them out. */
+static int equal_bytes(const la_dedup *d, const uint8_t *x, const uint8_t *y, int need)
 {
     int m = 0, i = 0;
     /* eight bytes at a time: the high bit of each zero byte of x ^ y */
@@ -681,11 +737,10 @@ static double estimate(const la_dedup *d, const uint8_t *x, const uint8_t *y)
         uint64_t v = p ^ q, lo7 = 0x7f7f7f7f7f7f7f7fULL;
         uint64_t t = ~(((v & lo7) + lo7) | v | lo7);
         m += (int)(((t >> 7) * 0x0101010101010101ULL) >> 56);
+        if (m + (d->k - i - 8) < need) return -1;
     }
     for (; i < d->k; i++) m += x[i] == y[i];
-    double p = (double)m / d->k, c = 1.0 / 256;
-    double j = (p - c) / (1 - c);
-    return j < 0 ? 0 : j > 1 ? 1 : j;
+    return m < need ? -1 : m;
 }
 
 /* Whether a row holds a negation (see the file comment). */
@@ -745,7 +800,11 @@ static long near_search(la_dedup *d, const uint8_t *sig, const size_t *slot,
             while (seen[h] && seen[h] != key) h = (h + 1) & (SEEN_SLOTS - 1);
             if (seen[h] == key) continue;
             if (nseen < SEEN_SLOTS / 2) { seen[h] = key; nseen++; }
-            double s = estimate(d, sig_of(d, en), sig);
+            /* a candidate under d->need equal bytes is under the
+             * threshold: skipped before its similarity is computed */
+            int eq = equal_bytes(d, sig_of(d, en), sig, d->need);
+            if (eq < 0) continue;
+            double s = similarity(d, eq);
             if (s >= d->opt->near_threshold &&
                 (best < 0 || s > bs || (s == bs && (long)en < best))) {
                 if (d->neg[en] != neg) {     /* a contrast pair */
@@ -923,17 +982,17 @@ void la_dedup_add(la_dedup *d, la_row *row)
     }
     uint32_t ng = new_group(d, row);
     if (!d->near) return;
-    if (!row->minhash) { d->short_rows++; return; }
-    uint8_t sig[LA_DEDUP_MAX_K];
-    for (int i = 0; i < d->k; i++) sig[i] = (uint8_t)row->minhash[i];
+    if (!row->minhash || !row->sig8) { d->short_rows++; return; }
+    const uint8_t *sig = row->sig8;
     uint8_t neg = (uint8_t)(has_negation(row) | row->stance << 1);
     size_t slot[LA_DEDUP_MAX_K];
     near_reserve(d);
     /* The tables are far larger than the caches: look up all bands in
      * three passes so their memory accesses overlap (home slots, then the
-     * signatures of the entries found there, then the compares). */
+     * signatures of the entries found there, then the compares). The
+     * band keys come from the worker (la_dedup_signature). */
     for (int b = 0; b < d->bands; b++) {
-        slot[b] = band_hash(d, b, sig, d->band_slots);
+        slot[b] = (size_t)(row->band_keys[b] & (d->band_slots - 1));
         PREFETCH(&d->band[b][slot[b]]);
     }
     for (int b = 0; b < d->bands; b++) {

@@ -172,14 +172,29 @@ static void char_grams(feat_state *fs, const char *w, size_t n)
             add_cand(fs, G_CHAR, buf + pos[i], (size_t)(pos[i + len] - pos[i]));
 }
 
+/* Appends the NUL-terminated s to buf at *n, keeping at most cap bytes. */
+static void put_part(char *buf, size_t cap, size_t *n, const char *s)
+{
+    size_t l = strlen(s);
+    if (l > cap - *n) l = cap - *n;
+    memcpy(buf + *n, s, l);
+    *n += l;
+}
+
+/* A context feature "a\x1fb\x1fc" (b, c may be NULL), cut at 191 bytes:
+ * joined by hand, since snprintf here cost more than all other features
+ * of a row together. */
 static void ctx_feature(feat_state *fs, const char *a, const char *b,
                         const char *c)
 {
-    char buf[192];
-    int n = snprintf(buf, sizeof buf, "%s\x1f%s\x1f%s", a, b ? b : "", c ? c : "");
-    if (n < 0) return;
-    if ((size_t)n >= sizeof buf) n = (int)sizeof buf - 1;
-    add_cand(fs, G_CTX, buf, (size_t)n);
+    char buf[191];
+    size_t n = 0;
+    put_part(buf, sizeof buf, &n, a);
+    put_part(buf, sizeof buf, &n, "\x1f");
+    if (b) put_part(buf, sizeof buf, &n, b);
+    put_part(buf, sizeof buf, &n, "\x1f");
+    if (c) put_part(buf, sizeof buf, &n, c);
+    add_cand(fs, G_CTX, buf, n);
 }
 
 static void collect(feat_state *fs, const la_detect_ctx *c, const la_row *row)
