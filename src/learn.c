@@ -95,28 +95,47 @@ typedef struct feat_state {
     int n;
 } feat_state;
 
-static uint64_t hash_bytes(const void *p, size_t n, uint64_t seed)
+/* A feature's hash: FNV-1a over its bytes from a per-group basis, then
+ * mixed. FNV runs byte by byte, so the state after a prefix continues
+ * into any longer string: char_grams hashes the 3-, 4- and 5-grams that
+ * start at one position in a single run. */
+static uint64_t fnv_basis(uint64_t seed)
 {
-    const unsigned char *s = p;
-    uint64_t h = 0xcbf29ce484222325ULL ^ la_mix64(seed + 0x9e3779b97f4a7c15ULL);
+    return 0xcbf29ce484222325ULL ^ la_mix64(seed + 0x9e3779b97f4a7c15ULL);
+}
+
+static uint64_t fnv_more(uint64_t h, const char *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
     for (size_t i = 0; i < n; i++) {
         h ^= s[i];
         h *= 0x100000001b3ULL;
     }
-    return la_mix64(h);
+    return h;
+}
+
+static uint32_t fnv_id(uint64_t h)
+{
+    return (uint32_t)(la_mix64(h) & (DIM - 1));
 }
 
 static uint32_t feat_id(int g, const char *s, size_t n)
 {
-    return (uint32_t)(hash_bytes(s, n, (uint64_t)g + 1) & (DIM - 1));
+    return fnv_id(fnv_more(fnv_basis((uint64_t)g + 1), s, n));
+}
+
+static void add_id(feat_state *fs, int g, uint32_t id)
+{
+    if (fs->n >= MAXCAND) return;
+    fs->c[fs->n].id = id;
+    fs->c[fs->n].g = (uint8_t)g;
+    fs->n++;
 }
 
 static void add_cand(feat_state *fs, int g, const char *s, size_t n)
 {
     if (fs->n >= MAXCAND) return;
-    fs->c[fs->n].id = feat_id(g, s, n);
-    fs->c[fs->n].g = (uint8_t)g;
-    fs->n++;
+    add_id(fs, g, feat_id(g, s, n));
 }
 
 /* The word a token stands for in unigram/bigram features: a class token
@@ -165,11 +184,25 @@ static void char_grams(feat_state *fs, const char *w, size_t n)
     }
     pos[np++] = (uint8_t)bl;
     buf[bl++] = ' ';
-    /* np code points; pos[np] marks the end */
+    /* np code points; pos[np] marks the end. Candidates go in the order
+     * every 3-gram, every 4-gram, every 5-gram (the selection depends on
+     * it); each position's three hashes come from one FNV run. */
     pos[np] = (uint8_t)bl;
+    if (fs->n >= MAXCAND) return;
+    uint32_t id[3][MAXWORD + 3];
+    uint64_t basis = fnv_basis((uint64_t)G_CHAR + 1);
+    for (int i = 0; i + 3 <= np; i++) {
+        uint64_t h = fnv_more(basis, buf + pos[i], (size_t)(pos[i + 3] - pos[i]));
+        id[0][i] = fnv_id(h);
+        if (i + 4 > np) continue;
+        h = fnv_more(h, buf + pos[i + 3], (size_t)(pos[i + 4] - pos[i + 3]));
+        id[1][i] = fnv_id(h);
+        if (i + 5 > np) continue;
+        h = fnv_more(h, buf + pos[i + 4], (size_t)(pos[i + 5] - pos[i + 4]));
+        id[2][i] = fnv_id(h);
+    }
     for (int len = 3; len <= 5; len++)
-        for (int i = 0; i + len <= np; i++)
-            add_cand(fs, G_CHAR, buf + pos[i], (size_t)(pos[i + len] - pos[i]));
+        for (int i = 0; i + len <= np; i++) add_id(fs, G_CHAR, id[len - 3][i]);
 }
 
 /* Appends the NUL-terminated s to buf at *n, keeping at most cap bytes. */
