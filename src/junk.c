@@ -59,7 +59,12 @@ static const uint32_t rare_pair[26] = {
  * mashing ("qwerty", "asdfgh", "fdsgfd"). */
 static const char *const kb_rows[3] = { "qwertyuiop", "asdfghjkl", "zxcvbnm" };
 
-static int vowel(int ch) { return strchr("aeiouy", ch) != NULL; }
+static int vowel(int ch)
+{
+    return ch == 'a' || ch == 'e' || ch == 'i' || ch == 'o' || ch == 'u' || ch == 'y';
+}
+
+static int ascii_letter(unsigned char ch) { return (ch | 32) >= 'a' && (ch | 32) <= 'z'; }
 
 /* Whether the lower-case ASCII word w[0..n) (not a dictionary word) looks
  * mashed. Strong statistics: one keyboard row, many rare letter pairs.
@@ -104,6 +109,12 @@ static void span_script(const char *s, uint32_t a, uint32_t b, int *latin,
 {
     *latin = *other = *accented = 0;
     for (uint32_t i = a; i < b; ) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x80) {            /* ASCII: letters are A-Z and a-z */
+            *latin += ascii_letter(ch);
+            i++;
+            continue;
+        }
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
                                               (utf8proc_ssize_t)(b - i), &cp);
@@ -196,6 +207,15 @@ static int emptiness(const char *s, size_t n)
                     (s[k] >= 'A' && s[k] <= 'Z'))) k++;
             if (k > j && k < n && s[k] == ';') { visible = 1; i = k + 1; continue; }
         }
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x80) {
+            /* ASCII without utf8proc: letters and digits are words;
+             * space and controls (Zs, Cc) are nothing; the rest shows */
+            if (ascii_letter(ch) || (ch >= '0' && ch <= '9')) return 0;
+            if (ch > ' ' && ch != 0x7f) visible = 1;
+            i++;
+            continue;
+        }
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
                                               (utf8proc_ssize_t)(n - i), &cp);
@@ -283,6 +303,7 @@ static int check_mojibake(const la_detect_ctx *c, la_row *row)
 {
     const la_text *t = c->text;
     if (!t || !t->orig) return 0;
+    if (t->ascii) return 0;         /* every pattern holds non-ASCII bytes */
     const unsigned char *s = (const unsigned char *)t->orig;
     size_t n = t->orig_len;
     uint32_t sp[8][2]; int ns = 0, total = 0;
