@@ -39,6 +39,10 @@ size_t la_lexicon_substring_candidates(const struct la_lexicon *lex, const char 
 /* 1 when some substring term is not in a CJK script (then word tokens are
  * searched for substrings too). */
 int la_lexicon_has_latin_substring(const struct la_lexicon *lex);
+/* A digest of the compiled lexicon's terms (normalized forms, kinds,
+ * flags): two lexicons with the same digest match alike. Lets a thread's
+ * match memo tell a new lexicon from an old one at the same address. */
+uint64_t la_lexicon_digest(const struct la_lexicon *lex);
 /* 1 for code points of scripts written without spaces between words
  * (kana, Han, Hangul, Thai, Lao, Myanmar, Khmer). */
 int la_cp_is_cjk(int32_t c);

@@ -184,6 +184,8 @@ typedef struct la_text {
     la_token *tok; size_t ntok;
     la_match *m; size_t nm;            /* sorted by start, then term id */
     size_t norm_cap, map_cap, tok_cap, m_cap; /* scratch capacities */
+    struct la_match_memo *memo;        /* de-obfuscation results by word
+                                          (src/match.c), NULL until used */
 } la_text;
 
 void la_text_init(la_text *t);

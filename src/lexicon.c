@@ -175,6 +175,7 @@ struct la_lexicon {
     uint32_t *mask_off;      /* CSR: [(len * 256 + first byte)] -> range */
     uint32_t *mask_ids;
     int latin_substring;     /* a substring term outside CJK scripts */
+    uint64_t digest;         /* la_lexicon_digest, set by compile */
 };
 
 la_lexicon *la_lexicon_new(void)
@@ -429,6 +430,19 @@ void la_lexicon_compile(la_lexicon *lex)
     strtab_build(&lex->word, wp, nw);
     strtab_build(&lex->sub, sp, ns);
     free(wp); free(sp);
+    uint64_t h = la_mix64(lex->n + 1);
+    for (size_t i = 0; i < lex->n; i++) {
+        const la_term *tm = &lex->terms[i];
+        uint64_t meta = (uint64_t)tm->kind | (uint64_t)tm->severity << 8 |
+                        (uint64_t)tm->flags << 16 | (uint64_t)tm->ntok << 32;
+        h = la_mix64(h ^ la_hash64(tm->norm, strlen(tm->norm), meta));
+    }
+    lex->digest = h;
+}
+
+uint64_t la_lexicon_digest(const la_lexicon *lex)
+{
+    return lex->digest;
 }
 
 /* ---- internal lookups for src/match.c (declared in la_lexdata.h) ------------ */

@@ -455,8 +455,8 @@ static int mask_inflect(const ctx *c, const char *s, size_t n, found *f, int nf)
 /* Stages 2-5 for one word, for the term classes in want (those the
  * exact lookup did not find). A class found by one stage is not searched
  * by later stages. */
-static int deobfuscate(const ctx *c, const char *w, size_t n, int allow_mask,
-                       unsigned want, found *f)
+static int deobfuscate_word(const ctx *c, const char *w, size_t n, int allow_mask,
+                            unsigned want, found *f)
 {
     int nf = 0;
     if (n > TOKMAX || n < 2) return 0;
@@ -509,6 +509,79 @@ static int deobfuscate(const ctx *c, const char *w, size_t n, int allow_mask,
                 for (int q = before; q < nf; q++) f[q].how |= v[i].how;
             }
         }
+    }
+    return nf;
+}
+
+/* ---- the memo --------------------------------------------------------------------------
+ * Stages 2-5 are a pure function of (word, allow_mask, want) for a given
+ * lexicon and dictionary, and most of a row's words were seen in earlier
+ * rows, nearly all with no match: each thread keeps the last result per
+ * slot of a direct-mapped table (MEMO_SLOTS entries, 60 bytes each, about
+ * 240 KiB, allocated on first use and reused for every later row), so a
+ * word seen before costs a hash and a compare instead of its variants,
+ * inflections and dictionary look-ups. Words longer than MEMO_KEY bytes
+ * and results of more than MEMO_FOUND terms are not kept. The table is
+ * emptied when the lexicon (by address and digest) or the dictionary
+ * changes. Same answers as without it: test_match runs every case twice,
+ * the second time from the memo. */
+#define MEMO_SLOTS 4096
+#define MEMO_KEY 23
+#define MEMO_FOUND 4
+
+typedef struct memo_ent {
+    uint8_t len;           /* key bytes; 0: empty slot */
+    uint8_t arg;           /* allow_mask | want << 1 */
+    uint8_t nf;
+    char key[MEMO_KEY];
+    found f[MEMO_FOUND];
+} memo_ent;
+
+struct la_match_memo {
+    const la_lexicon *lex;
+    uint64_t digest;
+    const la_dict *dict;
+    memo_ent e[MEMO_SLOTS];
+};
+
+/* The memo of c's text, emptied if it belonged to another lexicon or
+ * dictionary. */
+static struct la_match_memo *memo_of(const ctx *c)
+{
+    la_text *t = c->t;
+    uint64_t dg = la_lexicon_digest(c->lex);
+    if (!t->memo) {
+        t->memo = la_xcalloc(1, sizeof *t->memo);
+    } else if (t->memo->lex == c->lex && t->memo->digest == dg && t->memo->dict == c->dict) {
+        return t->memo;
+    } else {
+        memset(t->memo->e, 0, sizeof t->memo->e);
+    }
+    t->memo->lex = c->lex;
+    t->memo->digest = dg;
+    t->memo->dict = c->dict;
+    return t->memo;
+}
+
+/* Stages 2-5 for one word through the memo (see above). */
+static int deobfuscate(const ctx *c, const char *w, size_t n, int allow_mask,
+                       unsigned want, found *f)
+{
+    if (n > MEMO_KEY || n < 2) return deobfuscate_word(c, w, n, allow_mask, want, f);
+    uint8_t arg = (uint8_t)((allow_mask != 0) | want << 1);
+    struct la_match_memo *m = memo_of(c);
+    memo_ent *e = &m->e[la_hash64(w, n, arg) & (MEMO_SLOTS - 1)];
+    if (e->len == n && e->arg == arg && memcmp(e->key, w, n) == 0) {
+        memcpy(f, e->f, e->nf * sizeof *f);
+        return e->nf;
+    }
+    int nf = deobfuscate_word(c, w, n, allow_mask, want, f);
+    if (nf <= MEMO_FOUND) {
+        e->len = (uint8_t)n;
+        e->arg = arg;
+        e->nf = (uint8_t)nf;
+        memcpy(e->key, w, n);
+        memcpy(e->f, f, (size_t)nf * sizeof *f);
     }
     return nf;
 }

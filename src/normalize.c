@@ -513,6 +513,7 @@ void la_text_free(la_text *t)
     free(t->map);
     free(t->tok);
     free(t->m);
+    free(t->memo);
     memset(t, 0, sizeof *t);
 }
 
