@@ -398,6 +398,9 @@ static void scan_numbers(sigs *s, const la_text *t, int *nphone)
 {
     const char *x = t->orig; size_t n = t->orig_len;
     for (size_t i = 0; i < n; i++) {
+        /* most bytes are letters and spaces, which start neither an
+         * amount nor a number */
+        if (is_alpha((unsigned char)x[i]) || x[i] == ' ') continue;
         if (covered(s, (uint32_t)i)) continue;
         size_t cl;
         /* money: a currency sign before or after digits ("£1000", "$5",
