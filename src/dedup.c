@@ -198,7 +198,7 @@ static int is_aux_word(const char *w, size_t n)
 /* Punctuation dropped inside word tokens when punctuation does not count:
  * ASCII punctuation and the typographic quotes U+2018/U+2019. Returns the
  * byte length of such a character at s, or 0. */
-static size_t punct_len(const unsigned char *s, size_t n)
+static inline size_t punct_len(const unsigned char *s, size_t n)
 {
     if (s[0] < 0x80) {
         unsigned char ch = s[0];
@@ -371,6 +371,19 @@ static void shingle_key(const la_options *opt, const char *key, size_t n,
         i++;
     }
     /* character 4-grams over code points (the whole key when shorter) */
+    int ascii = 1;
+    for (size_t i = 0; i < n; i++) ascii &= (unsigned char)key[i] < 0x80;
+    if (ascii && n >= 4) {
+        /* every 4-gram is 4 bytes: shingle_hash of a 4-byte string, with
+         * its length term computed once */
+        uint64_t k4 = la_mix64((seed ^ SEED_CHAR) + 4);
+        for (size_t i = 4; i <= n; i++) {
+            uint32_t v;
+            memcpy(&v, key + i - 4, 4);
+            mh_add(m, la_mix64((uint64_t)le32(v) ^ k4));
+        }
+        return;
+    }
     size_t ring[5];
     size_t ncp = 0;
     for (size_t i = 0; i <= n; i++) {
