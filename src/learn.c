@@ -561,16 +561,6 @@ static float row_dot(const la_learn *l, size_t r, const float *w)
     return z * (1.0f / QMAX);
 }
 
-static void prefetch_row(const la_learn *l, size_t r, const float *w)
-{
-#if defined(__GNUC__)
-    for (uint64_t p = l->off[r]; p < l->off[r + 1]; p++)
-        __builtin_prefetch(&w[l->pool[p] >> QBITS], 1);
-#else
-    (void)l; (void)r; (void)w;
-#endif
-}
-
 static void train_one(const train_job *j, int m)
 {
     la_learn *l = j->l;
@@ -600,10 +590,6 @@ static void train_one(const train_job *j, int m)
         }
         for (size_t q = 0; q < n; q++, t++) {
             size_t r = order[q];
-            /* the weights of the next row's features, scattered over a
-             * table larger than the caches: ask for them now, so their
-             * misses overlap this row's work */
-            if (q + 1 < n) prefetch_row(l, order[q + 1], w);
             double eta = ETA0 / (1.0 + ETA0 * lambda * (double)t);
             double z = scale * (double)row_dot(l, r, w) + b;
             double y = l->cls[r] == l->pos ? 1.0 : 0.0;
