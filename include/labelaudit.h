@@ -45,10 +45,12 @@ enum {
     LA_ETEXTTYPE = -10, /* text field is not a string (null, number, ...) */
     LA_ENOLABEL = -11,  /* label field missing or null */
     LA_ETOOLONG = -12,  /* line longer than --max-line-bytes */
-    LA_ENUL = -13,      /* decoded text contains U+0000 */
+    LA_ENUL = -13,      /* a string holds an escaped U+0000 (\u0000) */
     LA_EANNOT = -14,    /* malformed annotations or vote counts */
     LA_EDEPTH = -15,    /* JSON nested deeper than the parser allows */
-    LA_ELABELTYPE = -16 /* label is an object or array */
+    LA_ELABELTYPE = -16, /* label is an object or array */
+    LA_ECTRL = -17      /* a string holds a raw control byte (below 0x20),
+                           which JSON forbids */
 };
 
 /* Static English message for an LA_E* code (or "unknown error"). */

@@ -541,9 +541,13 @@ static void reject_row(la_auditor *a, const la_row *row)
     la_summary_reject(a->sum, row->status);
     const char *f = row->r.file;
     switch (row->status) {
+    case LA_ENUL:
+    case LA_ECTRL:      /* err_detail names the field: "text", "meta.id", a key */
+        diagnose(a, f, row->r.line, "%s in %s at byte %zu", la_strerror(row->status),
+                 row->err_detail, row->err_byte);
+        break;
     case LA_EJSON:
     case LA_EUTF8:
-    case LA_ENUL:
     case LA_EDEPTH:
         diagnose(a, f, row->r.line, "%s at byte %zu%s%s", la_strerror(row->status),
                  row->err_byte, row->err_detail[0] ? ": " : "", row->err_detail);
