@@ -322,6 +322,39 @@ void la_writer_free(la_writer *w);
 /* Parses "jsonl", "csv", ...; -1 when unknown. */
 int la_format_parse(const char *s);
 
+/* ---- outputs ----------------------------------------------------------------
+ * How every output file is written (src/output.c): safe to point anywhere.
+ * "-" is stdout; /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N
+ * are that descriptor; a FIFO, character device or socket is written in
+ * place; a regular file (new or existing, through any symlinks, which
+ * stay) is replaced atomically at la_output_commit from a temporary file
+ * created exclusively beside it; a directory or block device is an error. */
+
+typedef struct la_output la_output;
+
+/* Opens path for writing as above. Returns NULL and writes "PATH: why"
+ * into err when it cannot be created (the target is then untouched). */
+la_output *la_output_open(const char *path, char *err, size_t errlen);
+/* The stream to write to (borrowed; valid until commit or free). */
+FILE *la_output_stream(const la_output *o);
+/* Flushes and closes the output (stdout is flushed only) and, for a
+ * replaced file, renames the temporary file over the target. Frees o in
+ * every case. Returns LA_OK, or LA_EIO with "PATH: why" in err, the
+ * temporary file removed and the target as it was. */
+int la_output_commit(la_output *o, char *err, size_t errlen);
+/* Abandons an uncommitted output: closes it and removes its temporary
+ * file, leaving the target as it was. Accepts NULL. */
+void la_output_free(la_output *o);
+
+/* Checks a run's outputs before anything is read: outputs[i] (NULL:
+ * absent; "-": stdout) is the output of the option named what[i]; inputs
+ * are the m names the run reads ("-": stdin). Refuses an empty name, more
+ * than one output on stdout, two outputs that are the same file, and an
+ * output that is one of the inputs (by device and inode, so "f >> f" is
+ * seen too). Returns LA_OK, or LA_EUSAGE with the reason in err. */
+int la_outputs_check(const char *const *outputs, const char *const *what, size_t n,
+                     const char *const *inputs, size_t m, char *err, size_t errlen);
+
 /* ---- explain --------------------------------------------------------------- */
 
 typedef struct la_explainer la_explainer;

@@ -145,8 +145,8 @@ struct la_auditor {
     int stopped;                 /* the callback asked to stop */
     int failed_io;
 
-    FILE *rejects;
-    char *rejects_tmp;
+    FILE *rejects;               /* the stream of rejects_out, or NULL */
+    la_output *rejects_out, *summary_out, *report_out, *annot_out;
 
     int keep_all;                /* keep every row (classifier) */
     la_arena items_arena;
@@ -1242,52 +1242,25 @@ static void finish_items(la_auditor *a)
     free(r);
 }
 
-/* Writes data to path through a temporary file in the same folder and a
- * rename, so the file is either complete or absent. */
-static int write_atomic(const char *path, const char *data, size_t n,
+/* Writes an output opened at la_auditor_new (data, then what fn writes)
+ * and commits it (src/output.c); *o is consumed. Returns LA_OK, or LA_EIO
+ * after a message, the target as it was. */
+static int write_output(la_output **o, const char *path, const char *data, size_t n,
                         int (*fn)(FILE *, void *), void *ud)
 {
-    size_t plen = strlen(path);
-    char *tmp = la_xmalloc(plen + 32);
-    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        fprintf(stderr, "labelaudit: %s: %s\n", path, strerror(errno));
-        free(tmp);
-        return LA_EIO;
+    FILE *f = la_output_stream(*o);
+    char err[512];
+    int rc;
+    if ((data && fwrite(data, 1, n, f) != n) || (fn && fn(f, ud) != LA_OK)) {
+        fprintf(stderr, "labelaudit: %s: write failed: %s\n", path,
+                strerror(errno ? errno : EIO));
+        la_output_free(*o);
+        rc = LA_EIO;
+    } else if ((rc = la_output_commit(*o, err, sizeof err)) != LA_OK) {
+        fprintf(stderr, "labelaudit: %s\n", err);
     }
-    int ok = 1;
-    if (data && fwrite(data, 1, n, f) != n) ok = 0;
-    if (fn && fn(f, ud) != LA_OK) ok = 0;
-    if (fflush(f) != 0) ok = 0;
-    if (fclose(f) != 0) ok = 0;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "labelaudit: %s: write failed: %s\n", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return LA_EIO;
-    }
-    free(tmp);
-    return LA_OK;
-}
-
-/* 1 if path can be written the way write_atomic will (a temporary file
- * beside it), so a doomed --summary/--report fails before the input is
- * read, not after (tests/cases/rel-atomic-outputs.case). */
-static int can_write(const char *path, char *err, size_t errlen)
-{
-    size_t plen = strlen(path) + 32;
-    char *tmp = la_xmalloc(plen);
-    snprintf(tmp, plen, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (f) {
-        fclose(f);
-        remove(tmp);
-    } else {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    }
-    free(tmp);
-    return f != NULL;
+    *o = NULL;
+    return rc;
 }
 
 static int write_annotators(FILE *f, void *ud)
@@ -1324,15 +1297,18 @@ int la_auditor_finish(la_auditor *a)
     a->st.seconds = now_seconds(&a->t0);
     a->st.interrupted = a->interrupted || a->stopped;
 
-    if (a->rejects) {
-        if (fflush(a->rejects) != 0 || fclose(a->rejects) != 0) a->failed_io = 1;
+    if (a->rejects_out) {
+        char err[512];
         a->rejects = NULL;
-        if (a->failed_io || rename(a->rejects_tmp, a->opt.rejects_path) != 0) {
-            fprintf(stderr, "labelaudit: %s: write failed: %s\n", a->opt.rejects_path,
-                    strerror(errno));
-            remove(a->rejects_tmp);
+        if (a->failed_io) {
+            fprintf(stderr, "labelaudit: %s: write failed\n", a->opt.rejects_path);
+            la_output_free(a->rejects_out);
+            status = LA_EIO;
+        } else if (la_output_commit(a->rejects_out, err, sizeof err) != LA_OK) {
+            fprintf(stderr, "labelaudit: %s\n", err);
             status = LA_EIO;
         }
+        a->rejects_out = NULL;
     }
     if (a->opt.summary_path || a->opt.report_path) {
         cJSON *s = la_summary_json(a->sum, &a->st, la_dedup_summary(a->dedup),
@@ -1346,20 +1322,21 @@ int la_auditor_finish(la_auditor *a)
             la_buf_init(&b);
             la_buf_adds(&b, text);
             la_buf_addc(&b, '\n');
-            if (write_atomic(a->opt.summary_path, b.p, b.len, NULL, NULL) != LA_OK)
+            if (write_output(&a->summary_out, a->opt.summary_path, b.p, b.len, NULL, NULL) != LA_OK)
                 status = LA_EIO;
             la_buf_free(&b);
             cJSON_free(text);
         }
         if (a->opt.report_path) {
             struct report_args ra = { s, a };
-            if (write_atomic(a->opt.report_path, NULL, 0, write_report, &ra) != LA_OK)
+            if (write_output(&a->report_out, a->opt.report_path, NULL, 0, write_report, &ra) != LA_OK)
                 status = LA_EIO;
         }
         cJSON_Delete(s);
     }
     if (a->opt.annotator_report_path &&
-        write_atomic(a->opt.annotator_report_path, NULL, 0, write_annotators, a->agree) != LA_OK)
+        write_output(&a->annot_out, a->opt.annotator_report_path, NULL, 0, write_annotators,
+                     a->agree) != LA_OK)
         status = LA_EIO;
     return status;
 }
@@ -1432,26 +1409,23 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
     a->ev = la_evmodel_new(&a->opt);
     la_arena_init(&a->items_arena, 1u << 20);
 
-    if (opt->rejects_path) {
-        size_t plen = strlen(opt->rejects_path) + 32;
-        a->rejects_tmp = la_xmalloc(plen);
-        snprintf(a->rejects_tmp, plen, "%s.tmp.%ld", opt->rejects_path, (long)getpid());
-        a->rejects = fopen(a->rejects_tmp, "wb");
-        if (!a->rejects) {
-            snprintf(err, errlen, "%s: %s", opt->rejects_path, strerror(errno));
+    /* Every output is opened now, before the first row is read, so one
+     * that cannot be created fails the run at once (status 4), not after
+     * the whole input (tests/cases/rel-atomic-outputs.case). */
+    struct { const char *path; la_output **out; } outputs[] = {
+        { opt->rejects_path, &a->rejects_out }, { opt->summary_path, &a->summary_out },
+        { opt->report_path, &a->report_out }, { opt->annotator_report_path, &a->annot_out },
+    };
+    for (size_t i = 0; i < LA_ARRAY_LEN(outputs); i++) {
+        if (!outputs[i].path) continue;
+        *outputs[i].out = la_output_open(outputs[i].path, err, errlen);
+        if (!*outputs[i].out) {
             *status = 4;
             la_auditor_free(a);
             return NULL;
         }
     }
-    const char *outputs[] = { opt->summary_path, opt->report_path, opt->annotator_report_path };
-    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
-        if (outputs[i] && !can_write(outputs[i], err, errlen)) {
-            *status = 4;
-            la_auditor_free(a);
-            return NULL;
-        }
-    }
+    if (a->rejects_out) a->rejects = la_output_stream(a->rejects_out);
 
     a->nthreads = opt->threads > 0 ? opt->threads : online_cores();
     if (a->nthreads > 256) a->nthreads = 256;
@@ -1506,8 +1480,10 @@ void la_auditor_free(la_auditor *a)
         pthread_cond_destroy(&a->cv_work);
         pthread_cond_destroy(&a->cv_done);
     }
-    if (a->rejects) { fclose(a->rejects); remove(a->rejects_tmp); }
-    free(a->rejects_tmp);
+    la_output_free(a->rejects_out);     /* uncommitted: temporary files go */
+    la_output_free(a->summary_out);
+    la_output_free(a->report_out);
+    la_output_free(a->annot_out);
     for (int i = 0; i < a->ntop; i++) {
         free_top_strings(a->top[i]);
         free(a->top[i]);

@@ -2,7 +2,9 @@
  * main.c - the labelaudit command line. It parses options into a
  * la_options, opens the inputs, and drives the embeddable API of
  * labelaudit.h (it uses nothing else): an auditor fed file by file, a
- * writer for the queue on stdout, and --explain.
+ * writer for the queue (stdout, or -o FILE through the same safe outputs
+ * as every report), and --explain. Every output path is checked against
+ * the others and the inputs before the first row is read.
  *
  * Exit statuses are named below and documented in the README and the man
  * page. stdout carries only the queue; everything else goes to stderr.
@@ -133,7 +135,10 @@ static const char usage_text[] =
 "      --format FMT            jsonl, csv, label-studio, argilla or prodigy\n"
 "                              (default: jsonl)\n"
 "\n"
-"Reports:\n"
+"Reports (every output is replaced atomically when it is a regular file,\n"
+"written in place when it is a pipe or device; '-' is stdout, for one\n"
+"output only; an output may not be an input or another output):\n"
+"  -o, --output FILE           write the queue to FILE (default: stdout)\n"
 "      --summary FILE          write the summary JSON\n"
 "      --rejects FILE          write rejected lines byte for byte\n"
 "      --report FILE           write a self-contained HTML report\n"
@@ -205,6 +210,7 @@ static const struct option long_options[] = {
     { "min-score", required_argument, NULL, OPT_MIN_SCORE },
     { "reasons", required_argument, NULL, OPT_REASONS },
     { "format", required_argument, NULL, OPT_FORMAT },
+    { "output", required_argument, NULL, 'o' },
     { "summary", required_argument, NULL, OPT_SUMMARY },
     { "rejects", required_argument, NULL, OPT_REJECTS },
     { "report", required_argument, NULL, OPT_REPORT },
@@ -291,6 +297,21 @@ static int report_write_failure(int err)
     return EXIT_IO;
 }
 
+/* Refuses, before anything is read, outputs that would clobber an input
+ * or each other (la_outputs_check). */
+static int check_outputs(const la_options *o, const char *queue_path, int nin,
+                         char **inputs, char *err, size_t errlen)
+{
+    const char *const outputs[] = { queue_path, o->summary_path, o->rejects_path,
+                                    o->report_path, o->annotator_report_path };
+    static const char *const what[] = { "the queue", "--summary", "--rejects", "--report",
+                                        "--annotator-report" };
+    static const char *const std_in[] = { "-" };
+    const char *const *in = nin ? (const char *const *)inputs : std_in;
+    return la_outputs_check(outputs, what, sizeof outputs / sizeof outputs[0], in,
+                            nin ? (size_t)nin : 1, err, errlen);
+}
+
 /* ---- --explain -------------------------------------------------------------------- */
 
 static int run_explain(const la_options *opt, int json, int argc, char **argv)
@@ -328,12 +349,13 @@ int main(int argc, char **argv)
     la_options opt;
     la_options_init(&opt);
     int explain = 0, json = 0;
+    const char *queue_path = "-";
     const char **lexfiles = calloc((size_t)argc + 1, sizeof *lexfiles);
     int nlexfiles = 0;
     if (!lexfiles) { fputs("labelaudit: out of memory\n", stderr); abort(); }
 
     int c;
-    while ((c = getopt_long(argc, argv, "j:qhV", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "j:o:qhV", long_options, NULL)) != -1) {
         switch (c) {
         case OPT_TEXT: opt.text_path = optarg; break;
         case OPT_LABEL: opt.label_path = optarg; break;
@@ -393,6 +415,7 @@ int main(int argc, char **argv)
             opt.format = (la_format)f;
             break;
         }
+        case 'o': queue_path = optarg; break;
         case OPT_SUMMARY: opt.summary_path = optarg; break;
         case OPT_REJECTS: opt.rejects_path = optarg; break;
         case OPT_REPORT: opt.report_path = optarg; break;
@@ -407,12 +430,12 @@ int main(int argc, char **argv)
         case 'h':
             free(lexfiles);
             fputs(usage_text, stdout);
-            return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+            return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_AUDITED : EXIT_IO;
         case 'V':
             free(lexfiles);
             printf("labelaudit %s (utf8proc %s, cJSON %s)\n", LA_VERSION,
                    la_utf8proc_version(), la_cjson_version());
-            return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+            return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_AUDITED : EXIT_IO;
         default:
             free(lexfiles);
             fputs("Try 'labelaudit --help' for more information.\n", stderr);
@@ -429,8 +452,18 @@ int main(int argc, char **argv)
     if (opt.progress < 0) opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
 
     signal(SIGPIPE, SIG_IGN);
-    out_ctx out = { la_writer_new(opt.format, stdout), 0 };
     char err[512] = "";
+    if (check_outputs(&opt, queue_path, argc - optind, argv + optind, err, sizeof err) != LA_OK) {
+        free(lexfiles);
+        usage_error("%s", err);
+    }
+    la_output *queue = la_output_open(queue_path, err, sizeof err);
+    if (!queue) {
+        fprintf(stderr, "labelaudit: %s\n", err);
+        free(lexfiles);
+        return EXIT_IO;
+    }
+    out_ctx out = { la_writer_new(opt.format, la_output_stream(queue)), 0 };
     int status = 0;
     la_auditor *a = la_auditor_new(&opt, write_row, &out, err, sizeof err, &status);
     if (!a) {
@@ -438,6 +471,7 @@ int main(int argc, char **argv)
         if (status == EXIT_USAGE)
             fputs("Try 'labelaudit --help' for more information.\n", stderr);
         la_writer_free(out.w);
+        la_output_free(queue);
         free(lexfiles);
         return status ? status : EXIT_RESOURCE;
     }
@@ -465,6 +499,13 @@ int main(int argc, char **argv)
     }
     int fin = la_auditor_finish(a);
     if (!out.failed && la_writer_finish(out.w) != LA_OK) out.failed = errno ? errno : EIO;
+    if (out.failed) {
+        la_output_free(queue);            /* a replaced file keeps its old bytes */
+    } else if (la_output_commit(queue, err, sizeof err) != LA_OK) {
+        fprintf(stderr, "labelaudit: %s\n", err);
+        fin = LA_EIO;
+    }
+    queue = NULL;
     running = NULL;
 
     int rc = EXIT_AUDITED;
