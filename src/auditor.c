@@ -55,6 +55,8 @@
  * (tests/cases/rel-sigterm-summary.case). */
 #define POLL_MS 100
 #define REPORT_TOP 100
+/* Seed of the hash that verifies a line read again (any fixed value). */
+#define REREAD_SEED 0x6c61726572656164ULL
 
 enum { SLOT_FREE = 0, SLOT_RESERVED, SLOT_FILLED, SLOT_WORKING, SLOT_DONE };
 
@@ -93,13 +95,16 @@ typedef struct item_body {
     struct { uint8_t has; float p_given, p_suggested; } model;
 } item_body;
 
-/* A row kept until the end of the stream (about 56 bytes). A row that
+/* A row kept until the end of the stream (about 64 bytes). A row that
  * no heuristic flagged, read from a regular file, keeps no body: if the
  * classifier flags it, its line is read again from the file at its byte
- * offset, so memory for the classifier does not hold the whole dataset. */
+ * offset, so memory for the classifier does not hold the whole dataset.
+ * Its length and hash are kept to verify that the bytes read again are
+ * the bytes audited (tests/cases/rel-reread-changed.case). */
 typedef struct item {
     uint64_t index, line;
     uint64_t off;              /* byte offset of the raw line in its file */
+    uint64_t raw_hash;         /* la_hash64 of the raw line, when no body */
     uint32_t raw_len;
     uint16_t file;
     uint8_t label_class;
@@ -121,6 +126,8 @@ struct la_auditor {
     char **files; size_t nfiles, files_cap;
     unsigned char *seekable;   /* per file: lines can be read again */
     FILE *reread_fp; int reread_file;
+    int reread_bad;            /* 1 + the file last reported as changed */
+    int reread_changed;        /* some line read again was not as audited */
 
     int nthreads;
     batch *slots;
@@ -431,15 +438,20 @@ static void keep_item(la_auditor *a, const la_row *row, int flagged)
      * evidence model queues it */
     if (flagged || !a->seekable[it->file] || row->raw_len > UINT32_MAX)
         it->body = make_body(a, r);
+    else
+        it->raw_hash = la_hash64(row->raw, row->raw_len, REREAD_SEED);
     LA_GROW(a->items, a->items_cap, a->nitems + 1);
     a->items[a->nitems++] = it;
 }
 
 /* Reads a kept row's line again from its file and parses it into row
- * (strings borrowed from row->json and the arena). Returns LA_OK, or an
- * error when the file changed or cannot be read. */
+ * (strings borrowed from row->json and the arena). Returns LA_OK; LA_EIO
+ * when the file cannot be read or its bytes at that offset are not the
+ * line audited (same length and hash): the file changed during the run,
+ * and its text must not be substituted for the row's. */
 static int reread_row(la_auditor *a, const item *it, la_row *row, la_buf *raw, la_arena *ar)
 {
+    memset(row, 0, sizeof *row);
     if (!a->reread_fp || a->reread_file != it->file) {
         if (a->reread_fp) fclose(a->reread_fp);
         a->reread_fp = fopen(a->files[it->file], "rb");
@@ -449,10 +461,10 @@ static int reread_row(la_auditor *a, const item *it, la_row *row, la_buf *raw, l
     la_buf_reset(raw);
     la_buf_reserve(raw, it->raw_len);
     if (fseeko(a->reread_fp, (off_t)it->off, SEEK_SET) != 0 ||
-        fread(raw->p, 1, it->raw_len, a->reread_fp) != it->raw_len)
+        fread(raw->p, 1, it->raw_len, a->reread_fp) != it->raw_len ||
+        la_hash64(raw->p, it->raw_len, REREAD_SEED) != it->raw_hash)
         return LA_EIO;
     raw->len = it->raw_len;
-    memset(row, 0, sizeof *row);
     row->raw = raw->p;
     row->raw_len = raw->len;
     row->r.line = it->line;
@@ -1101,6 +1113,18 @@ static int item_has_removal(const item *it)
     return 0;
 }
 
+/* A line could not be read back as audited: the file changed during the
+ * run. Said once per file; the run ends with status 4 (LA_EIO). */
+static void reread_failed(la_auditor *a, const item *it)
+{
+    a->reread_changed = 1;
+    if (a->reread_bad == it->file + 1) return;
+    a->reread_bad = it->file + 1;
+    fprintf(stderr, "labelaudit: %s:%llu: the file changed during the run (this line is "
+            "not the one audited); rows the evidence model queued from it are left out "
+            "of the queue\n", a->files[it->file], (unsigned long long)it->line);
+}
+
 /* Fills r for item it, reading its line again when it kept no body.
  * Returns 0 when the line could not be read back. */
 static int load_item(la_auditor *a, item *it, la_result *r, la_row *row, la_buf *raw,
@@ -1112,8 +1136,7 @@ static int load_item(la_auditor *a, item *it, la_result *r, la_row *row, la_buf 
         return 1;
     }
     if (reread_row(a, it, row, raw, tmp) != LA_OK) {
-        fprintf(stderr, "labelaudit: %s:%llu: could not read the line again for its "
-                "verdict (the file changed?)\n", a->files[it->file], (unsigned long long)it->line);
+        reread_failed(a, it);
         if (row->json) cJSON_Delete(row->json);
         la_arena_reset(tmp);
         return 0;
@@ -1296,6 +1319,7 @@ int la_auditor_finish(la_auditor *a)
     finish_items(a);
     a->st.seconds = now_seconds(&a->t0);
     a->st.interrupted = a->interrupted || a->stopped;
+    if (a->reread_changed) status = LA_EIO;
 
     if (a->rejects_out) {
         char err[512];
