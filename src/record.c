@@ -35,17 +35,17 @@ static cJSON *member(const cJSON *obj, const char *key, size_t n)
     return found;
 }
 
-cJSON *la_record_path(const cJSON *obj, const char *path)
+cJSON *la_record_path_n(const cJSON *obj, const char *path, size_t len)
 {
     const cJSON *cur = obj;
-    if (!path || !*path) return NULL;
+    if (!obj || !path || !len || !cJSON_IsObject(obj)) return NULL;
     /* An exact member named like the whole path wins ("a.b" as a key). */
-    cJSON *whole = member(obj, path, strlen(path));
+    cJSON *whole = member(obj, path, len);
     if (whole) return whole;
-    const char *p = path;
+    const char *p = path, *end = path + len;
     while (cur) {
-        const char *dot = strchr(p, '.');
-        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        const char *dot = memchr(p, '.', (size_t)(end - p));
+        size_t n = dot ? (size_t)(dot - p) : (size_t)(end - p);
         if (!cJSON_IsObject(cur)) return NULL;
         cJSON *next = member(cur, p, n);
         if (!dot) return next;
@@ -53,6 +53,11 @@ cJSON *la_record_path(const cJSON *obj, const char *path)
         p = dot + 1;
     }
     return NULL;
+}
+
+cJSON *la_record_path(const cJSON *obj, const char *path)
+{
+    return path ? la_record_path_n(obj, path, strlen(path)) : NULL;
 }
 
 /* ---- a raw scan of a line cJSON accepted --------------------------------
