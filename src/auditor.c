@@ -106,7 +106,7 @@ typedef struct item {
     uint64_t off;              /* byte offset of the raw line in its file */
     uint64_t raw_hash;         /* la_hash64 of the raw line, when no body */
     uint32_t raw_len;
-    uint16_t file;
+    uint32_t file;             /* index into la_auditor.files */
     uint8_t label_class;
     uint8_t ag_majority;
     uint16_t ag_n;
@@ -125,8 +125,8 @@ struct la_auditor {
     la_labelmap *labels;
     char **files; size_t nfiles, files_cap;
     unsigned char *seekable;   /* per file: lines can be read again */
-    FILE *reread_fp; int reread_file;
-    int reread_bad;            /* 1 + the file last reported as changed */
+    FILE *reread_fp; uint32_t reread_file;
+    uint32_t reread_bad;       /* 1 + the file last reported as changed */
     int reread_changed;        /* some line read again was not as audited */
 
     int nthreads;
@@ -140,6 +140,8 @@ struct la_auditor {
     worker self;                 /* the main thread's scratch */
     int shutdown;
     volatile sig_atomic_t interrupted;
+    int read_cut;                /* an interrupt stopped a feed before its end
+                                    of input (one after it changes nothing) */
 
     la_dedup *dedup;
     la_agree *agree;
@@ -426,7 +428,7 @@ static void keep_item(la_auditor *a, const la_row *row, int flagged)
     it->off = row->file_off;
     it->raw_len = row->raw_len > UINT32_MAX ? UINT32_MAX : (uint32_t)row->raw_len;
     for (size_t f = a->nfiles; f-- > 0;)
-        if (a->files[f] == r->file) { it->file = (uint16_t)f; break; }
+        if (a->files[f] == r->file) { it->file = (uint32_t)f; break; }
     it->label_class = (uint8_t)r->label_class;
     it->score = (float)r->score;
     it->ag_n = (uint16_t)(r->agreement.n > 0xffff ? 0xffff : r->agreement.n);
@@ -521,9 +523,31 @@ static void deliver(la_auditor *a, const la_result *r)
 
 /* ---- the consumer (main thread, input order) ---------------------------------- */
 
+/* Prints "labelaudit: " and the formatted message to stderr, with control
+ * characters (from file names, field names) made harmless first, so input
+ * cannot send escape sequences to the terminal. */
+static void say(const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    la_sanitize_controls(msg);
+    fprintf(stderr, "labelaudit: %s\n", msg);
+}
+
+static void say_f(const char *fmt, ...) LA_PRINTF(1, 2);
+static void say_f(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(fmt, ap);
+    va_end(ap);
+}
+
 static void diagnose(la_auditor *a, const char *file, uint64_t line, const char *fmt, ...)
     LA_PRINTF(4, 5);
 
+/* A diagnostic about one input line, counted and capped at
+ * --max-diagnostics. */
 static void diagnose(la_auditor *a, const char *file, uint64_t line, const char *fmt, ...)
 {
     a->diagnostics++;
@@ -532,12 +556,12 @@ static void diagnose(la_auditor *a, const char *file, uint64_t line, const char 
             fprintf(stderr, "labelaudit: further diagnostics suppressed (see the summary for counts)\n");
         return;
     }
+    char msg[768];
     va_list ap;
-    fprintf(stderr, "labelaudit: %s:%llu: ", file, (unsigned long long)line);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    say_f("%s:%llu: %s", file, (unsigned long long)line, msg);
 }
 
 static void write_reject(la_auditor *a, const char *raw, size_t n)
@@ -699,14 +723,11 @@ static void add_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
 
 static int file_index(la_auditor *a, const char *name)
 {
-    for (size_t i = 0; i < a->nfiles; i++)
-        if (strcmp(a->files[i], name) == 0 && i + 1 == a->nfiles) return (int)i;
+    /* the same name fed twice in a row (stdin, "-") continues its file */
+    if (a->nfiles && strcmp(a->files[a->nfiles - 1], name) == 0) return (int)a->nfiles - 1;
     size_t cap = a->files_cap;
     LA_GROW(a->files, a->files_cap, a->nfiles + 1);
-    if (a->files_cap != cap) {
-        a->seekable = la_xrealloc(a->seekable, a->files_cap);
-        if (a->files_cap > 0xffff) la_die("too many input files");
-    }
+    if (a->files_cap != cap) a->seekable = la_xrealloc(a->seekable, a->files_cap);
     a->seekable[a->nfiles] = 0;
     a->files[a->nfiles++] = la_xstrdup(name);
     return (int)a->nfiles - 1;
@@ -745,13 +766,15 @@ static void begin_long_line(la_auditor *a, int f, uint64_t lineno, const char *s
  * for at most POLL_MS at a time, so an interrupt is seen even while the
  * writer is silent and the signal handler restarts the read (SA_RESTART);
  * a FILE without a descriptor (fmemopen) goes through fread. Returns 0 at
- * the end of input, when interrupted, or on an error (*err = errno). */
-static size_t read_chunk(la_auditor *a, FILE *in, char *buf, size_t cap, int *err)
+ * the end of input (*eof = 1), when interrupted, or on an error
+ * (*err = errno). */
+static size_t read_chunk(la_auditor *a, FILE *in, char *buf, size_t cap, int *err, int *eof)
 {
     int fd = fileno(in);
     if (fd < 0) {
         size_t got = a->interrupted ? 0 : fread(buf, 1, cap, in);
         if (!got && ferror(in)) *err = errno ? errno : EIO;
+        else if (!got && feof(in)) *eof = 1;
         return got;
     }
     while (!a->interrupted) {
@@ -759,6 +782,7 @@ static size_t read_chunk(la_auditor *a, FILE *in, char *buf, size_t cap, int *er
         int r = poll(&p, 1, POLL_MS);
         if (r == 0 || (r < 0 && errno == EINTR)) continue;
         ssize_t n = read(fd, buf, cap);
+        if (n == 0) *eof = 1;
         if (n >= 0) return (size_t)n;
         if (errno == EINTR || errno == EAGAIN) continue;
         *err = errno;
@@ -778,13 +802,13 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
     int skipping = 0;     /* inside an over-long line */
     int status = LA_OK;
     size_t got;
-    int err = 0;
+    int err = 0, eof = 0;
     uint64_t fbytes = 0, line_off = 0;   /* bytes of this file consumed; start of line */
     struct stat sb;
     if (strcmp(name, "-") != 0 && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
         ftello(in) == 0)
         a->seekable[f] = 1;
-    while (!a->interrupted && !a->stopped && (got = read_chunk(a, in, chunk, READ_CHUNK, &err)) > 0) {
+    while (!a->interrupted && !a->stopped && (got = read_chunk(a, in, chunk, READ_CHUNK, &err, &eof)) > 0) {
         uint64_t base = fbytes;
         fbytes += got;
         a->st.bytes_read += got;
@@ -823,13 +847,15 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
             p = nl + 1;
         }
     }
+    int cut = a->interrupted && !eof && !err;
+    if (cut) a->read_cut = 1;
     if (err) {
         status = LA_EIO;
-        fprintf(stderr, "labelaudit: %s: read error: %s\n", name, strerror(err));
+        say_f("%s: read error: %s", name, strerror(err));
     }
     if (skipping) {
         if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
-    } else if (line.len && !a->interrupted && !a->stopped) {
+    } else if (line.len && !cut && !a->stopped) {
         /* (interrupted or stopped early: the bytes are not a whole line) */
         take_line(a, f, ++lineno, line_off, line.p, line.len);   /* last line, no newline */
     }
@@ -856,7 +882,7 @@ int la_auditor_feed_line(la_auditor *a, const char *name, uint64_t lineno,
 void la_auditor_note_unreadable(la_auditor *a, const char *name, int err_no)
 {
     a->st.files_unreadable++;
-    fprintf(stderr, "labelaudit: %s: cannot open: %s\n", name, strerror(err_no));
+    say_f("%s: cannot open: %s", name, strerror(err_no));
 }
 
 void la_auditor_interrupt(la_auditor *a)
@@ -1120,9 +1146,9 @@ static void reread_failed(la_auditor *a, const item *it)
     a->reread_changed = 1;
     if (a->reread_bad == it->file + 1) return;
     a->reread_bad = it->file + 1;
-    fprintf(stderr, "labelaudit: %s:%llu: the file changed during the run (this line is "
-            "not the one audited); rows the evidence model queued from it are left out "
-            "of the queue\n", a->files[it->file], (unsigned long long)it->line);
+    say_f("%s:%llu: the file changed during the run (this line is not the one "
+          "audited); rows the evidence model queued from it are left out of the queue",
+          a->files[it->file], (unsigned long long)it->line);
 }
 
 /* Fills r for item it, reading its line again when it kept no body.
@@ -1246,7 +1272,7 @@ static void finish_items(la_auditor *a)
         }
     }
     a->nitems = k;
-    if (a->opt.sort || a->opt.top > 0)
+    if ((a->opt.sort || a->opt.top > 0) && a->nitems > 1)   /* qsort(NULL, 0) is UB */
         qsort(a->items, a->nitems, sizeof *a->items, cmp_items);
     size_t limit = a->nitems;
     if (a->opt.top > 0 && (size_t)a->opt.top < limit) limit = (size_t)a->opt.top;
@@ -1318,7 +1344,7 @@ int la_auditor_finish(la_auditor *a)
     la_evmodel_note_vocabulary(a->ev, stderr);
     finish_items(a);
     a->st.seconds = now_seconds(&a->t0);
-    a->st.interrupted = a->interrupted || a->stopped;
+    a->st.interrupted = a->read_cut || a->stopped;
     if (a->reread_changed) status = LA_EIO;
 
     if (a->rejects_out) {

@@ -403,6 +403,15 @@ size_t la_utf8_encode(int32_t cp, char *out)
     return 4;
 }
 
+void la_sanitize_controls(char *s)
+{
+    unsigned char *u = (unsigned char *)s;
+    for (; *u; u++) {
+        if (*u < 0x20 || *u == 0x7f) *u = '?';
+        else if (*u == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F) u[0] = u[1] = '?', u++;
+    }
+}
+
 int la_split_commas(const char *s, void (*fn)(const char *p, size_t n, void *ud),
                     void *ud)
 {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "labelaudit.h"
@@ -479,16 +480,22 @@ int main(int argc, char **argv)
     catch_signal(SIGINT);
     catch_signal(SIGTERM);
 
-    int read_error = 0;
+    int read_error = 0, i = optind;
     if (optind == argc) {
         if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
     }
-    for (int i = optind; i < argc && !out.failed && !got_signal; i++) {
+    for (; i < argc && !out.failed && !got_signal; i++) {
         if (strcmp(argv[i], "-") == 0) {
             if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
             continue;
         }
         FILE *f = fopen(argv[i], "rb");
+        struct stat sb;
+        if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            fclose(f);          /* fopen takes a folder; reading it fails */
+            f = NULL;
+            errno = EISDIR;
+        }
         if (!f) {
             la_auditor_note_unreadable(a, argv[i], errno);
             read_error = 1;
@@ -514,7 +521,10 @@ int main(int argc, char **argv)
     if (read_error || fin != LA_OK) rc = EXIT_IO;
     if (out.failed) rc = report_write_failure(out.failed);
     if (!opt.quiet && !(out.failed == EPIPE)) la_auditor_print_summary(a, stderr);
-    int sig = got_signal;
+    /* A signal that arrived after every input was read interrupted
+     * nothing: the outputs are complete and the status is the run's
+     * (tests/cases/rel-sigint-after-input.case). */
+    int sig = st->interrupted || i < argc ? got_signal : 0;
     if (sig)
         fprintf(stderr, "labelaudit: interrupted by %s: the queue and summary cover the "
                 "%llu rows read before it\n", sig == SIGINT ? "SIGINT" : "SIGTERM",

@@ -50,6 +50,7 @@ struct la_output {
 static void set_err(char *err, size_t errlen, const char *path, int e)
 {
     snprintf(err, errlen, "%s: %s", path, strerror(e));
+    la_sanitize_controls(err);   /* a file name reaches a terminal */
 }
 
 /* The descriptor a /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N
@@ -158,6 +159,7 @@ la_output *la_output_open(const char *path, char *err, size_t errlen)
         }
         if (S_ISBLK(st.st_mode)) {
             snprintf(err, errlen, "%s: is a block device", path);
+            la_sanitize_controls(err);
             free(target);
             return NULL;
         }
@@ -339,6 +341,7 @@ int la_outputs_check(const char *const *outputs, const char *const *what, size_t
         }
     }
 done:
+    if (rc != LA_OK) la_sanitize_controls(err);
     for (size_t i = 0; i < n; i++) free(out[i].name);
     free(out);
     return rc;
