@@ -403,6 +403,17 @@ size_t la_utf8_encode(int32_t cp, char *out)
     return 4;
 }
 
+size_t la_utf8_whole_prefix(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t back = 0;
+    while (back < n && back < 3 && (u[n - 1 - back] & 0xC0) == 0x80) back++;
+    if (back == n) return n;
+    size_t lead = n - 1 - back;
+    if (u[lead] < 0x80) return n;
+    return la_utf8_valid_len(u + lead, n - lead) == back + 1 ? n : lead;
+}
+
 void la_sanitize_controls(char *s)
 {
     unsigned char *u = (unsigned char *)s;
