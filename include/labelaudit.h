@@ -184,6 +184,11 @@ typedef struct la_options {
 
 void la_options_init(la_options *o);
 
+/* Checks every option's range and the fields that must not be empty (the
+ * one place limits live; la_auditor_new calls it). Returns LA_OK, or
+ * LA_EUSAGE with "--option: expected ..., got ..." in err. */
+int la_options_check(const la_options *o, char *err, size_t errlen);
+
 /* ---- results ------------------------------------------------------------ */
 
 /* One evidence span. Strings are static or owned by the lexicon. */

@@ -86,15 +86,7 @@ static la_class class_by_name(const char *p, size_t n)
 int la_agree_check_options(const la_options *opt, char *err, size_t errlen)
 {
     piece cols[LA_AGREE_MAX_COLUMNS], cls[LA_AGREE_MAX_COLUMNS];
-    if (opt->low_agreement < 0 || opt->low_agreement > 1 ||
-        isnan(opt->low_agreement)) {
-        snprintf(err, errlen, "--low-agreement must be between 0 and 1");
-        return LA_EUSAGE;
-    }
-    if (opt->ds_max_iter < 0 || opt->ds_max_iter > 10000) {
-        snprintf(err, errlen, "--ds-iterations must be between 0 and 10000");
-        return LA_EUSAGE;
-    }
+    /* numeric ranges: la_options_check (src/options.c) */
     if (!opt->votes) {
         if (opt->vote_classes) {
             snprintf(err, errlen, "--vote-classes needs --votes");

@@ -1407,7 +1407,6 @@ static void keep_reason(const char *p, size_t n, void *ud)
     la_auditor *a = ud;
     int r = la_reason_parse(p, n);
     if (r >= 0) a->reason_keep[r] = 1;
-    else a->reason_filter = -1;   /* reported by the caller */
 }
 
 static int online_cores(void)
@@ -1424,17 +1423,8 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
     a->fn = fn;
     a->ud = ud;
     clock_gettime(CLOCK_MONOTONIC, &a->t0);
-    if (opt->reasons) {
-        a->reason_filter = 1;
-        la_split_commas(opt->reasons, keep_reason, a);
-        if (a->reason_filter < 0) {
-            snprintf(err, errlen, "--reasons: unknown reason code in '%s'", opt->reasons);
-            *status = 2;
-            free(a);
-            return NULL;
-        }
-    }
-    if (la_agree_check_options(opt, err, errlen) != LA_OK) {
+    if (la_options_check(opt, err, errlen) != LA_OK ||
+        la_agree_check_options(opt, err, errlen) != LA_OK) {
         *status = 2;
         free(a);
         return NULL;
@@ -1457,6 +1447,10 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
     a->keep_all = opt->learn != LA_OFF;
     if (a->keep_all) a->learn = la_learn_new(&a->opt);
     a->ev = la_evmodel_new(&a->opt);
+    if (opt->reasons) {          /* codes checked by la_options_check */
+        a->reason_filter = 1;
+        la_split_commas(opt->reasons, keep_reason, a);
+    }
     la_arena_init(&a->items_arena, 1u << 20);
 
     /* Every output is opened now, before the first row is read, so one

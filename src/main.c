@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,20 +243,28 @@ static long parse_long(const char *opt, const char *s, long lo, long hi)
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi) {
         char msg[160];
-        snprintf(msg, sizeof msg, "%s: expected an integer from %ld to %ld, got '%%s'", opt, lo, hi);
+        snprintf(msg, sizeof msg, "%s: expected %s, got '%%s'", opt,
+                 lo >= 0 ? "a non-negative integer" : "an integer");
         usage_error(msg, s);
     }
     return v;
 }
 
-static double parse_double(const char *opt, const char *s, double lo, double hi)
+/* Numbers are only parsed here; their ranges are checked in one place,
+ * la_options_check (src/options.c), for the CLI and embedders alike. */
+static int parse_int(const char *opt, const char *s)
+{
+    return (int)parse_long(opt, s, INT_MIN, INT_MAX);
+}
+
+static double parse_number(const char *opt, const char *s)
 {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= lo && v <= hi)) {
+    if (errno || end == s || *end || isnan(v)) {
         char msg[160];
-        snprintf(msg, sizeof msg, "%s: expected a number from %g to %g, got '%%s'", opt, lo, hi);
+        snprintf(msg, sizeof msg, "%s: expected a number, got '%%s'", opt);
         usage_error(msg, s);
     }
     return v;
@@ -385,29 +395,29 @@ int main(int argc, char **argv)
         case OPT_NO_EVIDENCE: opt.no_evidence = 0; break;
         case OPT_NO_NEAR: opt.near_dups = 0; break;
         case OPT_DUP_KEEP: parse_dup_keep(&opt, optarg); break;
-        case OPT_SHINGLE: opt.shingle_size = (int)parse_long("--shingle", optarg, 0, 16); break;
-        case OPT_MINHASH: opt.minhash_k = (int)parse_long("--minhash", optarg, 8, 1024); break;
-        case OPT_BANDS: opt.lsh_bands = (int)parse_long("--bands", optarg, 1, 1024); break;
+        case OPT_SHINGLE: opt.shingle_size = parse_int("--shingle", optarg); break;
+        case OPT_MINHASH: opt.minhash_k = parse_int("--minhash", optarg); break;
+        case OPT_BANDS: opt.lsh_bands = parse_int("--bands", optarg); break;
         case OPT_NEAR_THRESHOLD:
-            opt.near_threshold = parse_double("--near-threshold", optarg, 0.05, 1);
+            opt.near_threshold = parse_number("--near-threshold", optarg);
             break;
         case OPT_LOW_AGREEMENT:
-            opt.low_agreement = parse_double("--low-agreement", optarg, 0, 1);
+            opt.low_agreement = parse_number("--low-agreement", optarg);
             break;
-        case OPT_DS_ITER: opt.ds_max_iter = (int)parse_long("--ds-iterations", optarg, 0, 100000); break;
+        case OPT_DS_ITER: opt.ds_max_iter = parse_int("--ds-iterations", optarg); break;
         case OPT_LEARN: opt.learn = LA_ON; break;
         case OPT_NO_LEARN: opt.learn = LA_OFF; break;
-        case OPT_FOLDS: opt.folds = (int)parse_long("--folds", optarg, 2, 50); break;
+        case OPT_FOLDS: opt.folds = parse_int("--folds", optarg); break;
         case OPT_LEARN_MIN:
-            opt.learn_min_per_class = (int)parse_long("--learn-min", optarg, 1, 100000000);
+            opt.learn_min_per_class = parse_int("--learn-min", optarg);
             break;
         case OPT_SCORES: opt.scores_path = optarg; break;
         case OPT_REMOVALS: opt.removals = 1; break;
         case OPT_RAW_FINDINGS: opt.raw_findings = 1; break;
-        case OPT_SEED: opt.seed = (uint64_t)parse_long("--seed", optarg, 0, 0x7fffffffL); break;
+        case OPT_SEED: opt.seed = (uint64_t)parse_long("--seed", optarg, 0, LONG_MAX); break;
         case OPT_SORT: opt.sort = 1; break;
-        case OPT_TOP: opt.top = parse_long("--top", optarg, 1, 0x7fffffffL); break;
-        case OPT_MIN_SCORE: opt.min_score = parse_double("--min-score", optarg, 0, 1); break;
+        case OPT_TOP: opt.top = parse_long("--top", optarg, 0, LONG_MAX); break;
+        case OPT_MIN_SCORE: opt.min_score = parse_number("--min-score", optarg); break;
         case OPT_REASONS: opt.reasons = optarg; break;
         case OPT_FORMAT: {
             int f = la_format_parse(optarg);
@@ -422,9 +432,9 @@ int main(int argc, char **argv)
         case OPT_REPORT: opt.report_path = optarg; break;
         case OPT_ANNOTATOR_REPORT: opt.annotator_report_path = optarg; break;
         case OPT_MAX_LINE:
-            opt.max_line_bytes = (size_t)parse_long("--max-line-bytes", optarg, 16, 0x7fffffffL);
+            opt.max_line_bytes = (size_t)parse_long("--max-line-bytes", optarg, 0, LONG_MAX);
             break;
-        case 'j': opt.threads = (int)parse_long("--threads", optarg, 0, 256); break;
+        case 'j': opt.threads = parse_int("--threads", optarg); break;
         case 'q': opt.quiet = 1; break;
         case OPT_PROGRESS: opt.progress = 1; break;
         case OPT_NO_PROGRESS: opt.progress = 0; break;
