@@ -146,6 +146,9 @@ typedef struct la_options {
     /* execution */
     int threads;                  /* 0 = number of online cores */
     size_t max_line_bytes;        /* default 64 MiB */
+    size_t read_chunk;            /* bytes per read, 0 = 1 MiB; tests make it
+                                     tiny so lines cross chunk boundaries
+                                     (tests/fuzz/fuzz_split.c) */
 
     /* detectors */
     int no_evidence;              /* emit NO_EVIDENCE (default 1, low score) */

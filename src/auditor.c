@@ -797,7 +797,8 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
     size_t maxl = a->opt.max_line_bytes ? a->opt.max_line_bytes : SIZE_MAX;
     la_buf line;
     la_buf_init(&line);
-    char *chunk = la_xmalloc(READ_CHUNK);
+    size_t chunk_size = a->opt.read_chunk ? a->opt.read_chunk : READ_CHUNK;
+    char *chunk = la_xmalloc(chunk_size);
     uint64_t lineno = 0;
     int skipping = 0;     /* inside an over-long line */
     int status = LA_OK;
@@ -808,7 +809,7 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
     if (strcmp(name, "-") != 0 && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
         ftello(in) == 0)
         a->seekable[f] = 1;
-    while (!a->interrupted && !a->stopped && (got = read_chunk(a, in, chunk, READ_CHUNK, &err, &eof)) > 0) {
+    while (!a->interrupted && !a->stopped && (got = read_chunk(a, in, chunk, chunk_size, &err, &eof)) > 0) {
         uint64_t base = fbytes;
         fbytes += got;
         a->st.bytes_read += got;
