@@ -55,6 +55,13 @@
  * (tests/cases/rel-sigterm-summary.case). */
 #define POLL_MS 100
 #define REPORT_TOP 100
+/* A row longer than this is analyzed by one thread at a time, and the
+ * buffers it grew (the worker's text analysis and scratch, the slot's
+ * line buffer) are released afterwards: real rows are a few KB, so rows
+ * this long are rare and serializing them costs no throughput, while
+ * without it peak memory is the longest row times the thread count
+ * (tests/cases/rel-long-rows-memory.case). Four batches' worth. */
+#define BIG_ROW_BYTES (4u * BATCH_BYTES)
 /* Seed of the hash that verifies a line read again (any fixed value). */
 #define REREAD_SEED 0x6c61726572656164ULL
 
@@ -136,6 +143,7 @@ struct la_auditor {
     batch *filling;
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_done;
+    pthread_mutex_t big_row;     /* held while a BIG_ROW_BYTES row is analyzed */
     worker *workers;             /* nthreads entries when threaded */
     worker self;                 /* the main thread's scratch */
     int shutdown;
@@ -290,7 +298,16 @@ static void analyze_batch(la_auditor *a, worker *w, batch *b)
         row->r.line = b->lineno[i];
         row->file_off = b->fileoff[i];
         row->r.file = a->files[b->file];
+        if (row->raw_len <= BIG_ROW_BYTES) {
+            analyze_row(a, w, b, row);
+            continue;
+        }
+        pthread_mutex_lock(&a->big_row);
         analyze_row(a, w, b, row);
+        la_text_free(&w->text);          /* give back what this row grew */
+        la_text_init(&w->text);
+        la_buf_free(&w->scratch);
+        pthread_mutex_unlock(&a->big_row);
     }
 }
 
@@ -623,7 +640,8 @@ static void consume_batch(la_auditor *a, batch *b)
     for (size_t i = 0; i < b->n; i++) consume_row(a, &b->rows[i]);
     b->stale = b->n;              /* freed by the next analysis of this slot */
     b->n = 0;
-    la_buf_reset(&b->data);
+    if (b->data.cap > BIG_ROW_BYTES) la_buf_free(&b->data);   /* after a long row */
+    else la_buf_reset(&b->data);
     la_arena_reset(&b->arena);
     pthread_mutex_lock(&a->mu);
     b->state = SLOT_FREE;
@@ -1482,6 +1500,7 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
         la_arena_init(&a->slots[i].arena, 256 * 1024);
     }
     pthread_mutex_init(&a->mu, NULL);
+    pthread_mutex_init(&a->big_row, NULL);
     pthread_cond_init(&a->cv_work, NULL);
     pthread_cond_init(&a->cv_done, NULL);
     if (a->nthreads > 1) {
@@ -1522,6 +1541,7 @@ void la_auditor_free(la_auditor *a)
         free(a->slots);
         worker_fini(&a->self);
         pthread_mutex_destroy(&a->mu);
+        pthread_mutex_destroy(&a->big_row);
         pthread_cond_destroy(&a->cv_work);
         pthread_cond_destroy(&a->cv_done);
     }
