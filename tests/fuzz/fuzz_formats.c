@@ -55,7 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     n = next_piece(data, size, &at, &p);
     if (!la_utf8_check(p, n, NULL)) return 0;
     r.id = p; r.id_len = n;
-    r.id_is_number = (bits & 8) && n && strspn(p, "0123456789") == n;
+    size_t digits = 0;
+    while (digits < n && p[digits] >= '0' && p[digits] <= '9') digits++;
+    r.id_is_number = (bits & 8) && n && digits == n;
     n = next_piece(data, size, &at, &p);
     la_buf label;
     la_buf_init(&label);

@@ -5,8 +5,8 @@
  * map built from --toxic-values and friends, la_format_parse and
  * la_reason_parse. The input is cut at NUL bytes into strings; the first
  * eight bytes, when present, fill the numeric options. A check must give
- * LA_OK or LA_EUSAGE with a message, and a map must classify its own
- * values. (getopt parsing in src/main.c ends a usage error with exit(),
+ * LA_OK or LA_EUSAGE with a message, and a map must classify a value it
+ * was given. (getopt parsing in src/main.c ends a usage error with exit(),
  * so it is not reached from here; tests/cases/rel-option-limits.case
  * covers it.)
  */
@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t k = 0;
     for (char *p = copy; k < NSTR; k++) {
         str[k] = p;
-        if (p < copy + size) p += strlen(p) + 1;
-        else p = copy + size;
+        p += strlen(p);              /* stops at copy[size] at the latest */
+        if (p < copy + size) p++;
     }
     la_options o;
     la_options_init(&o);
@@ -60,10 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = la_agree_check_options(&o, err, sizeof err);
     if (rc != LA_OK && (rc != LA_EUSAGE || !err[0])) abort();
     la_labelmap *m = la_labelmap_new(&o);
-    /* a value given only as toxic must map to toxic */
-    if (*str[4] && !strchr(str[4], ',') && !strstr(str[5], str[4]) &&
-        la_labelmap_lookup(m, str[4], strlen(str[4])) != LA_CLASS_TOXIC &&
-        la_labelmap_lookup(m, str[4], strlen(str[4])) != LA_CLASS_UNKNOWN)
+    /* a listed value maps to a class (which one, when it is listed twice
+     * under spellings that normalize alike, is the last list's) */
+    if (*str[4] && !strchr(str[4], ',') && strlen(str[4]) < 40 &&
+        strspn(str[4], " \t") == 0 &&
+        la_labelmap_lookup(m, str[4], strlen(str[4])) == LA_CLASS_UNKNOWN)
         abort();
     la_labelmap_free(m);
     (void)la_format_parse(str[6]);
