@@ -21,10 +21,10 @@ typedef struct la_agree la_agree;
 #define LA_AGREE_MAX_COLUMNS 32       /* --votes columns */
 #define LA_AGREE_MAX_ID 1024          /* bytes of one rater id */
 
-/* Checks the agreement options once, before any row: --vote-classes must
- * name toxic/non_toxic/spam/ham once per --votes column, --low-agreement
- * lies in [0,1], --ds-iterations in [0,10000]. Returns LA_OK, or LA_EUSAGE
- * with a one-line message in err. */
+/* Checks the vote options once, before any row: --vote-classes must name
+ * toxic/non_toxic/spam/ham once per --votes column (numeric ranges are
+ * la_options_check's). Returns LA_OK, or LA_EUSAGE with a one-line
+ * message in err. */
 int la_agree_check_options(const la_options *opt, char *err, size_t errlen);
 
 /* Worker: parses --annotations / --votes of obj into row->annot (arrays in

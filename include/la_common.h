@@ -93,6 +93,16 @@ size_t la_utf8_decode(const unsigned char *s, size_t n, int32_t *cp);
 /* Encodes cp; returns bytes written (1..4) into out[4]. */
 size_t la_utf8_encode(int32_t cp, char *out);
 
+/* Length of s[0..n) without a last UTF-8 sequence that is cut short (as
+ * snprintf leaves it at its size limit); n when s ends on a whole one. */
+size_t la_utf8_whole_prefix(const char *s, size_t n);
+
+/* Replaces, in place, every control character of the NUL-terminated s
+ * (C0 bytes, DEL, and the UTF-8 forms of C1 controls U+0080..U+009F)
+ * with '?', so text from input files or file names printed to a terminal
+ * cannot carry escape sequences. */
+void la_sanitize_controls(char *s);
+
 /* Splits a comma list into trimmed pieces; calls fn for each non-empty
  * piece. Returns the number of pieces. */
 int la_split_commas(const char *s, void (*fn)(const char *p, size_t n, void *ud),

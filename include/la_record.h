@@ -18,7 +18,11 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
                     la_arena *arena);
 
 /* The member at a dotted path ("meta.label"); an exact member named like
- * the whole path wins. NULL when absent. Borrowed. */
+ * the whole path wins, and of duplicate keys the LAST one counts, for
+ * every field (text, label, id, annotations, votes). NULL when absent or
+ * when obj is not an object. Borrowed. */
 struct cJSON *la_record_path(const struct cJSON *obj, const char *path);
+/* The same for a path given as pointer + length. */
+struct cJSON *la_record_path_n(const struct cJSON *obj, const char *path, size_t len);
 
 #endif

@@ -45,10 +45,12 @@ enum {
     LA_ETEXTTYPE = -10, /* text field is not a string (null, number, ...) */
     LA_ENOLABEL = -11,  /* label field missing or null */
     LA_ETOOLONG = -12,  /* line longer than --max-line-bytes */
-    LA_ENUL = -13,      /* decoded text contains U+0000 */
+    LA_ENUL = -13,      /* a string holds an escaped U+0000 (\u0000) */
     LA_EANNOT = -14,    /* malformed annotations or vote counts */
     LA_EDEPTH = -15,    /* JSON nested deeper than the parser allows */
-    LA_ELABELTYPE = -16 /* label is an object or array */
+    LA_ELABELTYPE = -16, /* label is an object or array */
+    LA_ECTRL = -17      /* a string holds a raw control byte (below 0x20),
+                           which JSON forbids */
 };
 
 /* Static English message for an LA_E* code (or "unknown error"). */
@@ -144,6 +146,9 @@ typedef struct la_options {
     /* execution */
     int threads;                  /* 0 = number of online cores */
     size_t max_line_bytes;        /* default 64 MiB */
+    size_t read_chunk;            /* bytes per read, 0 = 1 MiB; tests make it
+                                     tiny so lines cross chunk boundaries
+                                     (tests/fuzz/fuzz_split.c) */
 
     /* detectors */
     int no_evidence;              /* emit NO_EVIDENCE (default 1, low score) */
@@ -182,6 +187,11 @@ typedef struct la_options {
 } la_options;
 
 void la_options_init(la_options *o);
+
+/* Checks every option's range and the fields that must not be empty (the
+ * one place limits live; la_auditor_new calls it). Returns LA_OK, or
+ * LA_EUSAGE with "--option: expected ..., got ..." in err. */
+int la_options_check(const la_options *o, char *err, size_t errlen);
 
 /* ---- results ------------------------------------------------------------ */
 
@@ -320,6 +330,39 @@ void la_writer_free(la_writer *w);
 
 /* Parses "jsonl", "csv", ...; -1 when unknown. */
 int la_format_parse(const char *s);
+
+/* ---- outputs ----------------------------------------------------------------
+ * How every output file is written (src/output.c): safe to point anywhere.
+ * "-" is stdout; /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N
+ * are that descriptor; a FIFO, character device or socket is written in
+ * place; a regular file (new or existing, through any symlinks, which
+ * stay) is replaced atomically at la_output_commit from a temporary file
+ * created exclusively beside it; a directory or block device is an error. */
+
+typedef struct la_output la_output;
+
+/* Opens path for writing as above. Returns NULL and writes "PATH: why"
+ * into err when it cannot be created (the target is then untouched). */
+la_output *la_output_open(const char *path, char *err, size_t errlen);
+/* The stream to write to (borrowed; valid until commit or free). */
+FILE *la_output_stream(const la_output *o);
+/* Flushes and closes the output (stdout is flushed only) and, for a
+ * replaced file, renames the temporary file over the target. Frees o in
+ * every case. Returns LA_OK, or LA_EIO with "PATH: why" in err, the
+ * temporary file removed and the target as it was. */
+int la_output_commit(la_output *o, char *err, size_t errlen);
+/* Abandons an uncommitted output: closes it and removes its temporary
+ * file, leaving the target as it was. Accepts NULL. */
+void la_output_free(la_output *o);
+
+/* Checks a run's outputs before anything is read: outputs[i] (NULL:
+ * absent; "-": stdout) is the output of the option named what[i]; inputs
+ * are the m names the run reads ("-": stdin). Refuses an empty name, more
+ * than one output on stdout, two outputs that are the same file, and an
+ * output that is one of the inputs (by device and inode, so "f >> f" is
+ * seen too). Returns LA_OK, or LA_EUSAGE with the reason in err. */
+int la_outputs_check(const char *const *outputs, const char *const *what, size_t n,
+                     const char *const *inputs, size_t m, char *err, size_t errlen);
 
 /* ---- explain --------------------------------------------------------------- */
 

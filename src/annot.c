@@ -29,26 +29,13 @@
 
 #include "la_agree.h"
 #include "la_common.h"
+#include "la_record.h"
 
-/* Resolves a dotted path (pointer + length) member by member. Returns NULL
- * when any step is missing or not an object. No array indexing: field
- * names in datasets do not contain dots often enough to need escapes. */
+/* Field paths resolve as everywhere else (la_record_path: dotted, the last
+ * of duplicate keys wins). */
 static const cJSON *resolve(const cJSON *obj, const char *p, size_t n)
 {
-    char key[256];
-    const cJSON *cur = obj;
-    while (cur) {
-        const char *dot = memchr(p, '.', n);
-        size_t k = dot ? (size_t)(dot - p) : n;
-        if (!cJSON_IsObject(cur) || k == 0 || k >= sizeof key) return NULL;
-        memcpy(key, p, k);
-        key[k] = '\0';
-        cur = cJSON_GetObjectItemCaseSensitive(cur, key);
-        if (!dot) return cur;
-        p += k + 1;
-        n -= k + 1;
-    }
-    return NULL;
+    return la_record_path_n(obj, p, n);
 }
 
 /* One piece of a comma list: trimmed pointer + length. */
@@ -99,15 +86,7 @@ static la_class class_by_name(const char *p, size_t n)
 int la_agree_check_options(const la_options *opt, char *err, size_t errlen)
 {
     piece cols[LA_AGREE_MAX_COLUMNS], cls[LA_AGREE_MAX_COLUMNS];
-    if (opt->low_agreement < 0 || opt->low_agreement > 1 ||
-        isnan(opt->low_agreement)) {
-        snprintf(err, errlen, "--low-agreement must be between 0 and 1");
-        return LA_EUSAGE;
-    }
-    if (opt->ds_max_iter < 0 || opt->ds_max_iter > 10000) {
-        snprintf(err, errlen, "--ds-iterations must be between 0 and 10000");
-        return LA_EUSAGE;
-    }
+    /* numeric ranges: la_options_check (src/options.c) */
     if (!opt->votes) {
         if (opt->vote_classes) {
             snprintf(err, errlen, "--vote-classes needs --votes");
@@ -181,7 +160,7 @@ static int parse_votes(const la_options *opt, const la_labelmap *labels,
         const cJSON *v = resolve(obj, cols[i].p, cols[i].n);
         if (!v && !memchr(cols[i].p, '.', cols[i].n)) {
             /* "hate_speech" also finds votes.hate_speech */
-            const cJSON *vo = cJSON_GetObjectItemCaseSensitive(obj, "votes");
+            const cJSON *vo = la_record_path(obj, "votes");
             v = resolve(vo, cols[i].p, cols[i].n);
         }
         if (i < nk) {
@@ -266,7 +245,7 @@ static int parse_array(const la_options *opt, const la_labelmap *labels,
     if (opt->annotators_path) {
         ids = resolve(obj, opt->annotators_path, strlen(opt->annotators_path));
     } else {
-        ids = cJSON_GetObjectItemCaseSensitive(obj, "annotators");
+        ids = la_record_path(obj, "annotators");
     }
     if (ids && cJSON_IsNull(ids)) ids = NULL;
     if (ids && !cJSON_IsArray(ids)) return fail(row, "annotators is not an array");
@@ -283,9 +262,9 @@ static int parse_array(const la_options *opt, const la_labelmap *labels,
         rater[i] = NULL;
         rlen[i] = 0;
         if (cJSON_IsObject(it)) {
-            lab = cJSON_GetObjectItemCaseSensitive(it, lkey);
+            lab = la_record_path(it, lkey);
             if (!lab) return fail(row, "annotations[%d] has no \"%.20s\"", i, lkey);
-            const cJSON *w = cJSON_GetObjectItemCaseSensitive(it, akey);
+            const cJSON *w = la_record_path(it, akey);
             if (w && !cJSON_IsNull(w)) who = w;
         }
         if (!is_label_value(lab))
@@ -319,7 +298,7 @@ int la_annot_parse(const la_options *opt, const la_labelmap *labels,
     if (opt->annotations_path)
         arr = resolve(obj, opt->annotations_path, strlen(opt->annotations_path));
     else
-        arr = cJSON_GetObjectItemCaseSensitive(obj, "annotations");
+        arr = la_record_path(obj, "annotations");
     if (!arr || cJSON_IsNull(arr)) return LA_OK;
     if (!cJSON_IsArray(arr)) return fail(row, "annotations is not an array");
     return parse_array(opt, labels, obj, arr, row, arena);

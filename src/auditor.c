@@ -55,6 +55,15 @@
  * (tests/cases/rel-sigterm-summary.case). */
 #define POLL_MS 100
 #define REPORT_TOP 100
+/* A row longer than this is analyzed by one thread at a time, and the
+ * buffers it grew (the worker's text analysis and scratch, the slot's
+ * line buffer) are released afterwards: real rows are a few KB, so rows
+ * this long are rare and serializing them costs no throughput, while
+ * without it peak memory is the longest row times the thread count
+ * (tests/cases/rel-long-rows-memory.case). Four batches' worth. */
+#define BIG_ROW_BYTES (4u * BATCH_BYTES)
+/* Seed of the hash that verifies a line read again (any fixed value). */
+#define REREAD_SEED 0x6c61726572656164ULL
 
 enum { SLOT_FREE = 0, SLOT_RESERVED, SLOT_FILLED, SLOT_WORKING, SLOT_DONE };
 
@@ -151,15 +160,18 @@ typedef struct item_body {
     struct { uint8_t has; float p_given, p_suggested; } model;
 } item_body;
 
-/* A row kept until the end of the stream (about 56 bytes). A row that
+/* A row kept until the end of the stream (about 64 bytes). A row that
  * no heuristic flagged, read from a regular file, keeps no body: if the
  * classifier flags it, its line is read again from the file at its byte
- * offset, so memory for the classifier does not hold the whole dataset. */
+ * offset, so memory for the classifier does not hold the whole dataset.
+ * Its length and hash are kept to verify that the bytes read again are
+ * the bytes audited (tests/cases/rel-reread-changed.case). */
 typedef struct item {
     uint64_t index, line;
     uint64_t off;              /* byte offset of the raw line in its file */
+    uint64_t raw_hash;         /* la_hash64 of the raw line, when no body */
     uint32_t raw_len;
-    uint16_t file;
+    uint32_t file;             /* index into la_auditor.files */
     uint8_t label_class;
     uint8_t ag_majority;
     uint16_t ag_n;
@@ -178,7 +190,9 @@ struct la_auditor {
     la_labelmap *labels;
     char **files; size_t nfiles, files_cap;
     unsigned char *seekable;   /* per file: lines can be read again */
-    FILE *reread_fp; int reread_file;
+    FILE *reread_fp; uint32_t reread_file;
+    uint32_t reread_bad;       /* 1 + the file last reported as changed */
+    int reread_changed;        /* some line read again was not as audited */
 
     int nthreads;
     batch *slots;
@@ -187,10 +201,13 @@ struct la_auditor {
     batch *filling;
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_done;
+    pthread_mutex_t big_row;     /* held while a BIG_ROW_BYTES row is analyzed */
     worker *workers;             /* nthreads entries when threaded */
     worker self;                 /* the main thread's scratch */
     int shutdown;
     volatile sig_atomic_t interrupted;
+    int read_cut;                /* an interrupt stopped a feed before its end
+                                    of input (one after it changes nothing) */
 
     la_dedup *dedup;
     la_agree *agree;
@@ -203,8 +220,8 @@ struct la_auditor {
     int stopped;                 /* the callback asked to stop */
     int failed_io;
 
-    FILE *rejects;
-    char *rejects_tmp;
+    FILE *rejects;               /* the stream of rejects_out, or NULL */
+    la_output *rejects_out, *summary_out, *report_out, *annot_out;
 
     int keep_all;                /* keep every row (classifier) */
     la_arena items_arena;
@@ -359,7 +376,16 @@ static void analyze_batch(la_auditor *a, worker *w, batch *b)
         row->r.line = b->lineno[i];
         row->file_off = b->fileoff[i];
         row->r.file = a->files[b->file];
+        if (row->raw_len <= BIG_ROW_BYTES) {
+            analyze_row(a, w, b, row);
+            continue;
+        }
+        pthread_mutex_lock(&a->big_row);
         analyze_row(a, w, b, row);
+        la_text_free(&w->text);          /* give back what this row grew */
+        la_text_init(&w->text);
+        la_buf_free(&w->scratch);
+        pthread_mutex_unlock(&a->big_row);
     }
 }
 
@@ -497,7 +523,7 @@ static void keep_item(la_auditor *a, const la_row *row, int flagged)
     it->off = row->file_off;
     it->raw_len = row->raw_len > UINT32_MAX ? UINT32_MAX : (uint32_t)row->raw_len;
     for (size_t f = a->nfiles; f-- > 0;)
-        if (a->files[f] == r->file) { it->file = (uint16_t)f; break; }
+        if (a->files[f] == r->file) { it->file = (uint32_t)f; break; }
     it->label_class = (uint8_t)r->label_class;
     it->score = (float)r->score;
     it->ag_n = (uint16_t)(r->agreement.n > 0xffff ? 0xffff : r->agreement.n);
@@ -509,15 +535,20 @@ static void keep_item(la_auditor *a, const la_row *row, int flagged)
      * evidence model queues it */
     if (flagged || !a->seekable[it->file] || row->raw_len > UINT32_MAX)
         it->body = make_body(a, r);
+    else
+        it->raw_hash = la_hash64(row->raw, row->raw_len, REREAD_SEED);
     LA_GROW(a->items, a->items_cap, a->nitems + 1);
     a->items[a->nitems++] = it;
 }
 
 /* Reads a kept row's line again from its file and parses it into row
- * (strings borrowed from row->json and the arena). Returns LA_OK, or an
- * error when the file changed or cannot be read. */
+ * (strings borrowed from row->json and the arena). Returns LA_OK; LA_EIO
+ * when the file cannot be read or its bytes at that offset are not the
+ * line audited (same length and hash): the file changed during the run,
+ * and its text must not be substituted for the row's. */
 static int reread_row(la_auditor *a, const item *it, la_row *row, la_buf *raw, la_arena *ar)
 {
+    memset(row, 0, sizeof *row);
     if (!a->reread_fp || a->reread_file != it->file) {
         if (a->reread_fp) fclose(a->reread_fp);
         a->reread_fp = fopen(a->files[it->file], "rb");
@@ -527,10 +558,10 @@ static int reread_row(la_auditor *a, const item *it, la_row *row, la_buf *raw, l
     la_buf_reset(raw);
     la_buf_reserve(raw, it->raw_len);
     if (fseeko(a->reread_fp, (off_t)it->off, SEEK_SET) != 0 ||
-        fread(raw->p, 1, it->raw_len, a->reread_fp) != it->raw_len)
+        fread(raw->p, 1, it->raw_len, a->reread_fp) != it->raw_len ||
+        la_hash64(raw->p, it->raw_len, REREAD_SEED) != it->raw_hash)
         return LA_EIO;
     raw->len = it->raw_len;
-    memset(row, 0, sizeof *row);
     row->raw = raw->p;
     row->raw_len = raw->len;
     row->r.line = it->line;
@@ -590,9 +621,31 @@ static void deliver(la_auditor *a, const la_result *r)
 
 /* ---- the consumer (main thread, input order) ---------------------------------- */
 
+/* Prints "labelaudit: " and the formatted message to stderr, with control
+ * characters (from file names, field names) made harmless first, so input
+ * cannot send escape sequences to the terminal. */
+static void say(const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    la_sanitize_controls(msg);
+    fprintf(stderr, "labelaudit: %s\n", msg);
+}
+
+static void say_f(const char *fmt, ...) LA_PRINTF(1, 2);
+static void say_f(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(fmt, ap);
+    va_end(ap);
+}
+
 static void diagnose(la_auditor *a, const char *file, uint64_t line, const char *fmt, ...)
     LA_PRINTF(4, 5);
 
+/* A diagnostic about one input line, counted and capped at
+ * --max-diagnostics. */
 static void diagnose(la_auditor *a, const char *file, uint64_t line, const char *fmt, ...)
 {
     a->diagnostics++;
@@ -601,12 +654,12 @@ static void diagnose(la_auditor *a, const char *file, uint64_t line, const char 
             fprintf(stderr, "labelaudit: further diagnostics suppressed (see the summary for counts)\n");
         return;
     }
+    char msg[768];
     va_list ap;
-    fprintf(stderr, "labelaudit: %s:%llu: ", file, (unsigned long long)line);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    say_f("%s:%llu: %s", file, (unsigned long long)line, msg);
 }
 
 static void write_reject(la_auditor *a, const char *raw, size_t n)
@@ -622,9 +675,13 @@ static void reject_row(la_auditor *a, const la_row *row)
     la_summary_reject(a->sum, row->status);
     const char *f = row->r.file;
     switch (row->status) {
+    case LA_ENUL:
+    case LA_ECTRL:      /* err_detail names the field: "text", "meta.id", a key */
+        diagnose(a, f, row->r.line, "%s in %s at byte %zu", la_strerror(row->status),
+                 row->err_detail, row->err_byte);
+        break;
     case LA_EJSON:
     case LA_EUTF8:
-    case LA_ENUL:
     case LA_EDEPTH:
         diagnose(a, f, row->r.line, "%s at byte %zu%s%s", la_strerror(row->status),
                  row->err_byte, row->err_detail[0] ? ": " : "", row->err_detail);
@@ -666,7 +723,8 @@ static void consume_batch(la_auditor *a, batch *b)
     a->clk.ns[ST_CONSUMER] += clock_ns() - t - (a->clk.ns[ST_OUTPUT] - out);
     b->stale = b->n;              /* freed by the next analysis of this slot */
     b->n = 0;
-    la_buf_reset(&b->data);
+    if (b->data.cap > BIG_ROW_BYTES) la_buf_free(&b->data);   /* after a long row */
+    else la_buf_reset(&b->data);
     la_arena_reset(&b->arena);
     pthread_mutex_lock(&a->mu);
     b->state = SLOT_FREE;
@@ -766,14 +824,11 @@ static void add_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
 
 static int file_index(la_auditor *a, const char *name)
 {
-    for (size_t i = 0; i < a->nfiles; i++)
-        if (strcmp(a->files[i], name) == 0 && i + 1 == a->nfiles) return (int)i;
+    /* the same name fed twice in a row (stdin, "-") continues its file */
+    if (a->nfiles && strcmp(a->files[a->nfiles - 1], name) == 0) return (int)a->nfiles - 1;
     size_t cap = a->files_cap;
     LA_GROW(a->files, a->files_cap, a->nfiles + 1);
-    if (a->files_cap != cap) {
-        a->seekable = la_xrealloc(a->seekable, a->files_cap);
-        if (a->files_cap > 0xffff) la_die("too many input files");
-    }
+    if (a->files_cap != cap) a->seekable = la_xrealloc(a->seekable, a->files_cap);
     a->seekable[a->nfiles] = 0;
     a->files[a->nfiles++] = la_xstrdup(name);
     return (int)a->nfiles - 1;
@@ -812,13 +867,15 @@ static void begin_long_line(la_auditor *a, int f, uint64_t lineno, const char *s
  * for at most POLL_MS at a time, so an interrupt is seen even while the
  * writer is silent and the signal handler restarts the read (SA_RESTART);
  * a FILE without a descriptor (fmemopen) goes through fread. Returns 0 at
- * the end of input, when interrupted, or on an error (*err = errno). */
-static size_t read_chunk(la_auditor *a, FILE *in, char *buf, size_t cap, int *err)
+ * the end of input (*eof = 1), when interrupted, or on an error
+ * (*err = errno). */
+static size_t read_chunk(la_auditor *a, FILE *in, char *buf, size_t cap, int *err, int *eof)
 {
     int fd = fileno(in);
     if (fd < 0) {
         size_t got = a->interrupted ? 0 : fread(buf, 1, cap, in);
         if (!got && ferror(in)) *err = errno ? errno : EIO;
+        else if (!got && feof(in)) *eof = 1;
         return got;
     }
     while (!a->interrupted) {
@@ -826,6 +883,7 @@ static size_t read_chunk(la_auditor *a, FILE *in, char *buf, size_t cap, int *er
         int r = poll(&p, 1, POLL_MS);
         if (r == 0 || (r < 0 && errno == EINTR)) continue;
         ssize_t n = read(fd, buf, cap);
+        if (n == 0) *eof = 1;
         if (n >= 0) return (size_t)n;
         if (errno == EINTR || errno == EAGAIN) continue;
         *err = errno;
@@ -840,18 +898,19 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
     size_t maxl = a->opt.max_line_bytes ? a->opt.max_line_bytes : SIZE_MAX;
     la_buf line;
     la_buf_init(&line);
-    char *chunk = la_xmalloc(READ_CHUNK);
+    size_t chunk_size = a->opt.read_chunk ? a->opt.read_chunk : READ_CHUNK;
+    char *chunk = la_xmalloc(chunk_size);
     uint64_t lineno = 0;
     int skipping = 0;     /* inside an over-long line */
     int status = LA_OK;
     size_t got;
-    int err = 0;
+    int err = 0, eof = 0;
     uint64_t fbytes = 0, line_off = 0;   /* bytes of this file consumed; start of line */
     struct stat sb;
     if (strcmp(name, "-") != 0 && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
         ftello(in) == 0)
         a->seekable[f] = 1;
-    while (!a->interrupted && !a->stopped && (got = read_chunk(a, in, chunk, READ_CHUNK, &err)) > 0) {
+    while (!a->interrupted && !a->stopped && (got = read_chunk(a, in, chunk, chunk_size, &err, &eof)) > 0) {
         uint64_t base = fbytes;
         fbytes += got;
         a->st.bytes_read += got;
@@ -890,13 +949,15 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
             p = nl + 1;
         }
     }
+    int cut = a->interrupted && !eof && !err;
+    if (cut) a->read_cut = 1;
     if (err) {
         status = LA_EIO;
-        fprintf(stderr, "labelaudit: %s: read error: %s\n", name, strerror(err));
+        say_f("%s: read error: %s", name, strerror(err));
     }
     if (skipping) {
         if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
-    } else if (line.len && !a->interrupted && !a->stopped) {
+    } else if (line.len && !cut && !a->stopped) {
         /* (interrupted or stopped early: the bytes are not a whole line) */
         take_line(a, f, ++lineno, line_off, line.p, line.len);   /* last line, no newline */
     }
@@ -923,7 +984,7 @@ int la_auditor_feed_line(la_auditor *a, const char *name, uint64_t lineno,
 void la_auditor_note_unreadable(la_auditor *a, const char *name, int err_no)
 {
     a->st.files_unreadable++;
-    fprintf(stderr, "labelaudit: %s: cannot open: %s\n", name, strerror(err_no));
+    say_f("%s: cannot open: %s", name, strerror(err_no));
 }
 
 void la_auditor_interrupt(la_auditor *a)
@@ -1180,6 +1241,18 @@ static int item_has_removal(const item *it)
     return 0;
 }
 
+/* A line could not be read back as audited: the file changed during the
+ * run. Said once per file; the run ends with status 4 (LA_EIO). */
+static void reread_failed(la_auditor *a, const item *it)
+{
+    a->reread_changed = 1;
+    if (a->reread_bad == it->file + 1) return;
+    a->reread_bad = it->file + 1;
+    say_f("%s:%llu: the file changed during the run (this line is not the one "
+          "audited); rows the evidence model queued from it are left out of the queue",
+          a->files[it->file], (unsigned long long)it->line);
+}
+
 /* Fills r for item it, reading its line again when it kept no body.
  * Returns 0 when the line could not be read back. */
 static int load_item(la_auditor *a, item *it, la_result *r, la_row *row, la_buf *raw,
@@ -1191,8 +1264,7 @@ static int load_item(la_auditor *a, item *it, la_result *r, la_row *row, la_buf 
         return 1;
     }
     if (reread_row(a, it, row, raw, tmp) != LA_OK) {
-        fprintf(stderr, "labelaudit: %s:%llu: could not read the line again for its "
-                "verdict (the file changed?)\n", a->files[it->file], (unsigned long long)it->line);
+        reread_failed(a, it);
         if (row->json) cJSON_Delete(row->json);
         la_arena_reset(tmp);
         return 0;
@@ -1302,7 +1374,7 @@ static void finish_items(la_auditor *a)
         }
     }
     a->nitems = k;
-    if (a->opt.sort || a->opt.top > 0)
+    if ((a->opt.sort || a->opt.top > 0) && a->nitems > 1)   /* qsort(NULL, 0) is UB */
         qsort(a->items, a->nitems, sizeof *a->items, cmp_items);
     size_t limit = a->nitems;
     if (a->opt.top > 0 && (size_t)a->opt.top < limit) limit = (size_t)a->opt.top;
@@ -1321,52 +1393,25 @@ static void finish_items(la_auditor *a)
     free(r);
 }
 
-/* Writes data to path through a temporary file in the same folder and a
- * rename, so the file is either complete or absent. */
-static int write_atomic(const char *path, const char *data, size_t n,
+/* Writes an output opened at la_auditor_new (data, then what fn writes)
+ * and commits it (src/output.c); *o is consumed. Returns LA_OK, or LA_EIO
+ * after a message, the target as it was. */
+static int write_output(la_output **o, const char *path, const char *data, size_t n,
                         int (*fn)(FILE *, void *), void *ud)
 {
-    size_t plen = strlen(path);
-    char *tmp = la_xmalloc(plen + 32);
-    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        fprintf(stderr, "labelaudit: %s: %s\n", path, strerror(errno));
-        free(tmp);
-        return LA_EIO;
+    FILE *f = la_output_stream(*o);
+    char err[512];
+    int rc;
+    if ((data && fwrite(data, 1, n, f) != n) || (fn && fn(f, ud) != LA_OK)) {
+        fprintf(stderr, "labelaudit: %s: write failed: %s\n", path,
+                strerror(errno ? errno : EIO));
+        la_output_free(*o);
+        rc = LA_EIO;
+    } else if ((rc = la_output_commit(*o, err, sizeof err)) != LA_OK) {
+        fprintf(stderr, "labelaudit: %s\n", err);
     }
-    int ok = 1;
-    if (data && fwrite(data, 1, n, f) != n) ok = 0;
-    if (fn && fn(f, ud) != LA_OK) ok = 0;
-    if (fflush(f) != 0) ok = 0;
-    if (fclose(f) != 0) ok = 0;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "labelaudit: %s: write failed: %s\n", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return LA_EIO;
-    }
-    free(tmp);
-    return LA_OK;
-}
-
-/* 1 if path can be written the way write_atomic will (a temporary file
- * beside it), so a doomed --summary/--report fails before the input is
- * read, not after (tests/cases/rel-atomic-outputs.case). */
-static int can_write(const char *path, char *err, size_t errlen)
-{
-    size_t plen = strlen(path) + 32;
-    char *tmp = la_xmalloc(plen);
-    snprintf(tmp, plen, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (f) {
-        fclose(f);
-        remove(tmp);
-    } else {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    }
-    free(tmp);
-    return f != NULL;
+    *o = NULL;
+    return rc;
 }
 
 static int write_annotators(FILE *f, void *ud)
@@ -1433,17 +1478,21 @@ int la_auditor_finish(la_auditor *a)
     lap(&a->clk, ST_QUEUE_END, &t);
     a->clk.ns[ST_QUEUE_END] -= a->clk.ns[ST_OUTPUT] - out;
     a->st.seconds = now_seconds(&a->t0);
-    a->st.interrupted = a->interrupted || a->stopped;
+    a->st.interrupted = a->read_cut || a->stopped;
+    if (a->reread_changed) status = LA_EIO;
 
-    if (a->rejects) {
-        if (fflush(a->rejects) != 0 || fclose(a->rejects) != 0) a->failed_io = 1;
+    if (a->rejects_out) {
+        char err[512];
         a->rejects = NULL;
-        if (a->failed_io || rename(a->rejects_tmp, a->opt.rejects_path) != 0) {
-            fprintf(stderr, "labelaudit: %s: write failed: %s\n", a->opt.rejects_path,
-                    strerror(errno));
-            remove(a->rejects_tmp);
+        if (a->failed_io) {
+            fprintf(stderr, "labelaudit: %s: write failed\n", a->opt.rejects_path);
+            la_output_free(a->rejects_out);
+            status = LA_EIO;
+        } else if (la_output_commit(a->rejects_out, err, sizeof err) != LA_OK) {
+            fprintf(stderr, "labelaudit: %s\n", err);
             status = LA_EIO;
         }
+        a->rejects_out = NULL;
     }
     if (a->opt.summary_path || a->opt.report_path) {
         cJSON *s = la_summary_json(a->sum, &a->st, la_dedup_summary(a->dedup),
@@ -1458,20 +1507,21 @@ int la_auditor_finish(la_auditor *a)
             la_buf_init(&b);
             la_buf_adds(&b, text);
             la_buf_addc(&b, '\n');
-            if (write_atomic(a->opt.summary_path, b.p, b.len, NULL, NULL) != LA_OK)
+            if (write_output(&a->summary_out, a->opt.summary_path, b.p, b.len, NULL, NULL) != LA_OK)
                 status = LA_EIO;
             la_buf_free(&b);
             cJSON_free(text);
         }
         if (a->opt.report_path) {
             struct report_args ra = { s, a };
-            if (write_atomic(a->opt.report_path, NULL, 0, write_report, &ra) != LA_OK)
+            if (write_output(&a->report_out, a->opt.report_path, NULL, 0, write_report, &ra) != LA_OK)
                 status = LA_EIO;
         }
         cJSON_Delete(s);
     }
     if (a->opt.annotator_report_path &&
-        write_atomic(a->opt.annotator_report_path, NULL, 0, write_annotators, a->agree) != LA_OK)
+        write_output(&a->annot_out, a->opt.annotator_report_path, NULL, 0, write_annotators,
+                     a->agree) != LA_OK)
         status = LA_EIO;
     return status;
 }
@@ -1492,7 +1542,6 @@ static void keep_reason(const char *p, size_t n, void *ud)
     la_auditor *a = ud;
     int r = la_reason_parse(p, n);
     if (r >= 0) a->reason_keep[r] = 1;
-    else a->reason_filter = -1;   /* reported by the caller */
 }
 
 static int online_cores(void)
@@ -1509,17 +1558,8 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
     a->fn = fn;
     a->ud = ud;
     clock_gettime(CLOCK_MONOTONIC, &a->t0);
-    if (opt->reasons) {
-        a->reason_filter = 1;
-        la_split_commas(opt->reasons, keep_reason, a);
-        if (a->reason_filter < 0) {
-            snprintf(err, errlen, "--reasons: unknown reason code in '%s'", opt->reasons);
-            *status = 2;
-            free(a);
-            return NULL;
-        }
-    }
-    if (la_agree_check_options(opt, err, errlen) != LA_OK) {
+    if (la_options_check(opt, err, errlen) != LA_OK ||
+        la_agree_check_options(opt, err, errlen) != LA_OK) {
         *status = 2;
         free(a);
         return NULL;
@@ -1542,28 +1582,29 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
     a->keep_all = opt->learn != LA_OFF;
     if (a->keep_all) a->learn = la_learn_new(&a->opt);
     a->ev = la_evmodel_new(&a->opt);
+    if (opt->reasons) {          /* codes checked by la_options_check */
+        a->reason_filter = 1;
+        la_split_commas(opt->reasons, keep_reason, a);
+    }
     la_arena_init(&a->items_arena, 1u << 20);
 
-    if (opt->rejects_path) {
-        size_t plen = strlen(opt->rejects_path) + 32;
-        a->rejects_tmp = la_xmalloc(plen);
-        snprintf(a->rejects_tmp, plen, "%s.tmp.%ld", opt->rejects_path, (long)getpid());
-        a->rejects = fopen(a->rejects_tmp, "wb");
-        if (!a->rejects) {
-            snprintf(err, errlen, "%s: %s", opt->rejects_path, strerror(errno));
+    /* Every output is opened now, before the first row is read, so one
+     * that cannot be created fails the run at once (status 4), not after
+     * the whole input (tests/cases/rel-atomic-outputs.case). */
+    struct { const char *path; la_output **out; } outputs[] = {
+        { opt->rejects_path, &a->rejects_out }, { opt->summary_path, &a->summary_out },
+        { opt->report_path, &a->report_out }, { opt->annotator_report_path, &a->annot_out },
+    };
+    for (size_t i = 0; i < LA_ARRAY_LEN(outputs); i++) {
+        if (!outputs[i].path) continue;
+        *outputs[i].out = la_output_open(outputs[i].path, err, errlen);
+        if (!*outputs[i].out) {
             *status = 4;
             la_auditor_free(a);
             return NULL;
         }
     }
-    const char *outputs[] = { opt->summary_path, opt->report_path, opt->annotator_report_path };
-    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
-        if (outputs[i] && !can_write(outputs[i], err, errlen)) {
-            *status = 4;
-            la_auditor_free(a);
-            return NULL;
-        }
-    }
+    if (a->rejects_out) a->rejects = la_output_stream(a->rejects_out);
 
     a->nthreads = opt->threads > 0 ? opt->threads : online_cores();
     if (a->nthreads > 256) a->nthreads = 256;
@@ -1575,6 +1616,7 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
         la_arena_init(&a->slots[i].arena, 256 * 1024);
     }
     pthread_mutex_init(&a->mu, NULL);
+    pthread_mutex_init(&a->big_row, NULL);
     pthread_cond_init(&a->cv_work, NULL);
     pthread_cond_init(&a->cv_done, NULL);
     if (a->nthreads > 1) {
@@ -1616,11 +1658,14 @@ void la_auditor_free(la_auditor *a)
         free(a->slots);
         worker_fini(&a->self);
         pthread_mutex_destroy(&a->mu);
+        pthread_mutex_destroy(&a->big_row);
         pthread_cond_destroy(&a->cv_work);
         pthread_cond_destroy(&a->cv_done);
     }
-    if (a->rejects) { fclose(a->rejects); remove(a->rejects_tmp); }
-    free(a->rejects_tmp);
+    la_output_free(a->rejects_out);     /* uncommitted: temporary files go */
+    la_output_free(a->summary_out);
+    la_output_free(a->report_out);
+    la_output_free(a->annot_out);
     for (int i = 0; i < a->ntop; i++) {
         free_top_strings(a->top[i]);
         free(a->top[i]);

@@ -403,6 +403,26 @@ size_t la_utf8_encode(int32_t cp, char *out)
     return 4;
 }
 
+size_t la_utf8_whole_prefix(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t back = 0;
+    while (back < n && back < 3 && (u[n - 1 - back] & 0xC0) == 0x80) back++;
+    if (back == n) return n;
+    size_t lead = n - 1 - back;
+    if (u[lead] < 0x80) return n;
+    return la_utf8_valid_len(u + lead, n - lead) == back + 1 ? n : lead;
+}
+
+void la_sanitize_controls(char *s)
+{
+    unsigned char *u = (unsigned char *)s;
+    for (; *u; u++) {
+        if (*u < 0x20 || *u == 0x7f) *u = '?';
+        else if (*u == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F) u[0] = u[1] = '?', u++;
+    }
+}
+
 int la_split_commas(const char *s, void (*fn)(const char *p, size_t n, void *ud),
                     void *ud)
 {

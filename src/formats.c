@@ -194,23 +194,27 @@ static const char csv_header[] =
     "cluster_of,similarity,agreement_share,text\r\n";
 
 /* Appends one RFC 4180 field: quoted when it holds a comma, quote, CR or
- * LF, with quotes doubled. */
+ * LF, with quotes doubled. Bytes that are not valid UTF-8 (a "why" cut at
+ * its size limit inside a character) are written as U+FFFD, as the JSON
+ * writers do, so the file is always valid UTF-8. */
 static void csv_field(la_buf *b, const char *s, size_t n)
 {
     int quote = 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') { quote = 1; break; }
-    if (!quote) { la_buf_add(b, s, n); return; }
-    la_buf_addc(b, '"');
-    size_t from = 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == '"') {
-            la_buf_add(b, s + from, i + 1 - from);   /* includes the quote */
-            la_buf_addc(b, '"');
-            from = i + 1;
-        }
+    if (quote) la_buf_addc(b, '"');
+    const unsigned char *u = (const unsigned char *)s;
+    size_t from = 0, i = 0;
+    while (i < n) {
+        size_t k = u[i] < 0x80 ? 1 : la_utf8_valid_len(u + i, n - i);
+        if (k && u[i] != '"') { i += k; continue; }
+        la_buf_add(b, s + from, i - from);
+        la_buf_adds(b, k ? "\"\"" : "\xEF\xBF\xBD");
+        i += k ? k : 1;
+        from = i;
+    }
     la_buf_add(b, s + from, n - from);
-    la_buf_addc(b, '"');
+    if (quote) la_buf_addc(b, '"');
 }
 
 static void csv_bufield(la_buf *b, const la_buf *f)

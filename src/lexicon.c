@@ -476,6 +476,12 @@ int la_lexicon_has_latin_substring(const la_lexicon *lex)
 
 /* ---- loading ----------------------------------------------------------------- */
 
+/* Largest lexicon file read: a word list, even a large third-party one,
+ * is a few MB; the cap turns an endless or huge file (--lexicon /dev/zero)
+ * into a loading error, status 3, instead of exhausting memory
+ * (tests/cases/lex-endless-file.case). */
+#define LEXICON_FILE_MAX ((size_t)64 << 20)
+
 static int read_file(const char *path, la_buf *b, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
@@ -486,7 +492,16 @@ static int read_file(const char *path, la_buf *b, char *err, size_t errlen)
     la_buf_reset(b);
     char chunk[65536];
     size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) la_buf_add(b, chunk, got);
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        la_buf_add(b, chunk, got);
+        if (b->len > LEXICON_FILE_MAX) {
+            fclose(f);
+            snprintf(err, errlen, "%s: larger than %zu MiB: not a lexicon", path,
+                     LEXICON_FILE_MAX >> 20);
+            la_buf_free(b);
+            return LA_ELEXICON;
+        }
+    }
     int bad = ferror(f);
     int e = errno;
     fclose(f);
@@ -523,7 +538,7 @@ static int load_dir(la_lexicon *lex, const char *dir, la_buf *b, char *err, size
         snprintf(err, errlen, "%s: no .tsv lexicon files", dir);
         rc = LA_ELEXICON;
     }
-    qsort(names, n, sizeof *names, name_cmp);
+    if (n > 1) qsort(names, n, sizeof *names, name_cmp);   /* qsort(NULL, 0) is UB */
     la_buf path; la_buf_init(&path);
     for (size_t i = 0; i < n && rc == LA_OK; i++) {
         la_buf_reset(&path);
@@ -560,6 +575,7 @@ la_lexicon *la_lexicon_load(const char *dir, const char *const *files,
     }
     la_buf_free(&b);
     if (rc != LA_OK) {
+        la_sanitize_controls(err);   /* file names and terms reach a terminal */
         la_lexicon_free(lex);
         return NULL;
     }

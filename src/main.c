@@ -2,17 +2,22 @@
  * main.c - the labelaudit command line. It parses options into a
  * la_options, opens the inputs, and drives the embeddable API of
  * labelaudit.h (it uses nothing else): an auditor fed file by file, a
- * writer for the queue on stdout, and --explain.
+ * writer for the queue (stdout, or -o FILE through the same safe outputs
+ * as every report), and --explain. Every output path is checked against
+ * the others and the inputs before the first row is read.
  *
  * Exit statuses are named below and documented in the README and the man
  * page. stdout carries only the queue; everything else goes to stderr.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "labelaudit.h"
@@ -133,7 +138,10 @@ static const char usage_text[] =
 "      --format FMT            jsonl, csv, label-studio, argilla or prodigy\n"
 "                              (default: jsonl)\n"
 "\n"
-"Reports:\n"
+"Reports (every output is replaced atomically when it is a regular file,\n"
+"written in place when it is a pipe or device; '-' is stdout, for one\n"
+"output only; an output may not be an input or another output):\n"
+"  -o, --output FILE           write the queue to FILE (default: stdout)\n"
 "      --summary FILE          write the summary JSON\n"
 "      --stage-times           add \"stages\" to the summary: nanoseconds per row\n"
 "                              in each stage (parse, normalize, ...; make bench)\n"
@@ -207,6 +215,7 @@ static const struct option long_options[] = {
     { "min-score", required_argument, NULL, OPT_MIN_SCORE },
     { "reasons", required_argument, NULL, OPT_REASONS },
     { "format", required_argument, NULL, OPT_FORMAT },
+    { "output", required_argument, NULL, 'o' },
     { "summary", required_argument, NULL, OPT_SUMMARY },
     { "rejects", required_argument, NULL, OPT_REJECTS },
     { "report", required_argument, NULL, OPT_REPORT },
@@ -237,20 +246,28 @@ static long parse_long(const char *opt, const char *s, long lo, long hi)
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi) {
         char msg[160];
-        snprintf(msg, sizeof msg, "%s: expected an integer from %ld to %ld, got '%%s'", opt, lo, hi);
+        snprintf(msg, sizeof msg, "%s: expected %s, got '%%s'", opt,
+                 lo >= 0 ? "a non-negative integer" : "an integer");
         usage_error(msg, s);
     }
     return v;
 }
 
-static double parse_double(const char *opt, const char *s, double lo, double hi)
+/* Numbers are only parsed here; their ranges are checked in one place,
+ * la_options_check (src/options.c), for the CLI and embedders alike. */
+static int parse_int(const char *opt, const char *s)
+{
+    return (int)parse_long(opt, s, INT_MIN, INT_MAX);
+}
+
+static double parse_number(const char *opt, const char *s)
 {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= lo && v <= hi)) {
+    if (errno || end == s || *end || isnan(v)) {
         char msg[160];
-        snprintf(msg, sizeof msg, "%s: expected a number from %g to %g, got '%%s'", opt, lo, hi);
+        snprintf(msg, sizeof msg, "%s: expected a number, got '%%s'", opt);
         usage_error(msg, s);
     }
     return v;
@@ -294,6 +311,21 @@ static int report_write_failure(int err)
     return EXIT_IO;
 }
 
+/* Refuses, before anything is read, outputs that would clobber an input
+ * or each other (la_outputs_check). */
+static int check_outputs(const la_options *o, const char *queue_path, int nin,
+                         char **inputs, char *err, size_t errlen)
+{
+    const char *const outputs[] = { queue_path, o->summary_path, o->rejects_path,
+                                    o->report_path, o->annotator_report_path };
+    static const char *const what[] = { "the queue", "--summary", "--rejects", "--report",
+                                        "--annotator-report" };
+    static const char *const std_in[] = { "-" };
+    const char *const *in = nin ? (const char *const *)inputs : std_in;
+    return la_outputs_check(outputs, what, sizeof outputs / sizeof outputs[0], in,
+                            nin ? (size_t)nin : 1, err, errlen);
+}
+
 /* ---- --explain -------------------------------------------------------------------- */
 
 static int run_explain(const la_options *opt, int json, int argc, char **argv)
@@ -331,12 +363,13 @@ int main(int argc, char **argv)
     la_options opt;
     la_options_init(&opt);
     int explain = 0, json = 0;
+    const char *queue_path = "-";
     const char **lexfiles = calloc((size_t)argc + 1, sizeof *lexfiles);
     int nlexfiles = 0;
     if (!lexfiles) { fputs("labelaudit: out of memory\n", stderr); abort(); }
 
     int c;
-    while ((c = getopt_long(argc, argv, "j:qhV", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "j:o:qhV", long_options, NULL)) != -1) {
         switch (c) {
         case OPT_TEXT: opt.text_path = optarg; break;
         case OPT_LABEL: opt.label_path = optarg; break;
@@ -365,29 +398,29 @@ int main(int argc, char **argv)
         case OPT_NO_EVIDENCE: opt.no_evidence = 0; break;
         case OPT_NO_NEAR: opt.near_dups = 0; break;
         case OPT_DUP_KEEP: parse_dup_keep(&opt, optarg); break;
-        case OPT_SHINGLE: opt.shingle_size = (int)parse_long("--shingle", optarg, 0, 16); break;
-        case OPT_MINHASH: opt.minhash_k = (int)parse_long("--minhash", optarg, 8, 1024); break;
-        case OPT_BANDS: opt.lsh_bands = (int)parse_long("--bands", optarg, 1, 1024); break;
+        case OPT_SHINGLE: opt.shingle_size = parse_int("--shingle", optarg); break;
+        case OPT_MINHASH: opt.minhash_k = parse_int("--minhash", optarg); break;
+        case OPT_BANDS: opt.lsh_bands = parse_int("--bands", optarg); break;
         case OPT_NEAR_THRESHOLD:
-            opt.near_threshold = parse_double("--near-threshold", optarg, 0.05, 1);
+            opt.near_threshold = parse_number("--near-threshold", optarg);
             break;
         case OPT_LOW_AGREEMENT:
-            opt.low_agreement = parse_double("--low-agreement", optarg, 0, 1);
+            opt.low_agreement = parse_number("--low-agreement", optarg);
             break;
-        case OPT_DS_ITER: opt.ds_max_iter = (int)parse_long("--ds-iterations", optarg, 0, 100000); break;
+        case OPT_DS_ITER: opt.ds_max_iter = parse_int("--ds-iterations", optarg); break;
         case OPT_LEARN: opt.learn = LA_ON; break;
         case OPT_NO_LEARN: opt.learn = LA_OFF; break;
-        case OPT_FOLDS: opt.folds = (int)parse_long("--folds", optarg, 2, 50); break;
+        case OPT_FOLDS: opt.folds = parse_int("--folds", optarg); break;
         case OPT_LEARN_MIN:
-            opt.learn_min_per_class = (int)parse_long("--learn-min", optarg, 1, 100000000);
+            opt.learn_min_per_class = parse_int("--learn-min", optarg);
             break;
         case OPT_SCORES: opt.scores_path = optarg; break;
         case OPT_REMOVALS: opt.removals = 1; break;
         case OPT_RAW_FINDINGS: opt.raw_findings = 1; break;
-        case OPT_SEED: opt.seed = (uint64_t)parse_long("--seed", optarg, 0, 0x7fffffffL); break;
+        case OPT_SEED: opt.seed = (uint64_t)parse_long("--seed", optarg, 0, LONG_MAX); break;
         case OPT_SORT: opt.sort = 1; break;
-        case OPT_TOP: opt.top = parse_long("--top", optarg, 1, 0x7fffffffL); break;
-        case OPT_MIN_SCORE: opt.min_score = parse_double("--min-score", optarg, 0, 1); break;
+        case OPT_TOP: opt.top = parse_long("--top", optarg, 0, LONG_MAX); break;
+        case OPT_MIN_SCORE: opt.min_score = parse_number("--min-score", optarg); break;
         case OPT_REASONS: opt.reasons = optarg; break;
         case OPT_FORMAT: {
             int f = la_format_parse(optarg);
@@ -396,14 +429,15 @@ int main(int argc, char **argv)
             opt.format = (la_format)f;
             break;
         }
+        case 'o': queue_path = optarg; break;
         case OPT_SUMMARY: opt.summary_path = optarg; break;
         case OPT_REJECTS: opt.rejects_path = optarg; break;
         case OPT_REPORT: opt.report_path = optarg; break;
         case OPT_ANNOTATOR_REPORT: opt.annotator_report_path = optarg; break;
         case OPT_MAX_LINE:
-            opt.max_line_bytes = (size_t)parse_long("--max-line-bytes", optarg, 16, 0x7fffffffL);
+            opt.max_line_bytes = (size_t)parse_long("--max-line-bytes", optarg, 0, LONG_MAX);
             break;
-        case 'j': opt.threads = (int)parse_long("--threads", optarg, 0, 256); break;
+        case 'j': opt.threads = parse_int("--threads", optarg); break;
         case 'q': opt.quiet = 1; break;
         case OPT_PROGRESS: opt.progress = 1; break;
         case OPT_NO_PROGRESS: opt.progress = 0; break;
@@ -411,12 +445,12 @@ int main(int argc, char **argv)
         case 'h':
             free(lexfiles);
             fputs(usage_text, stdout);
-            return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+            return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_AUDITED : EXIT_IO;
         case 'V':
             free(lexfiles);
             printf("labelaudit %s (utf8proc %s, cJSON %s)\n", LA_VERSION,
                    la_utf8proc_version(), la_cjson_version());
-            return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+            return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_AUDITED : EXIT_IO;
         default:
             free(lexfiles);
             fputs("Try 'labelaudit --help' for more information.\n", stderr);
@@ -433,8 +467,18 @@ int main(int argc, char **argv)
     if (opt.progress < 0) opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
 
     signal(SIGPIPE, SIG_IGN);
-    out_ctx out = { la_writer_new(opt.format, stdout), 0 };
     char err[512] = "";
+    if (check_outputs(&opt, queue_path, argc - optind, argv + optind, err, sizeof err) != LA_OK) {
+        free(lexfiles);
+        usage_error("%s", err);
+    }
+    la_output *queue = la_output_open(queue_path, err, sizeof err);
+    if (!queue) {
+        fprintf(stderr, "labelaudit: %s\n", err);
+        free(lexfiles);
+        return EXIT_IO;
+    }
+    out_ctx out = { la_writer_new(opt.format, la_output_stream(queue)), 0 };
     int status = 0;
     la_auditor *a = la_auditor_new(&opt, write_row, &out, err, sizeof err, &status);
     if (!a) {
@@ -442,6 +486,7 @@ int main(int argc, char **argv)
         if (status == EXIT_USAGE)
             fputs("Try 'labelaudit --help' for more information.\n", stderr);
         la_writer_free(out.w);
+        la_output_free(queue);
         free(lexfiles);
         return status ? status : EXIT_RESOURCE;
     }
@@ -449,16 +494,22 @@ int main(int argc, char **argv)
     catch_signal(SIGINT);
     catch_signal(SIGTERM);
 
-    int read_error = 0;
+    int read_error = 0, i = optind;
     if (optind == argc) {
         if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
     }
-    for (int i = optind; i < argc && !out.failed && !got_signal; i++) {
+    for (; i < argc && !out.failed && !got_signal; i++) {
         if (strcmp(argv[i], "-") == 0) {
             if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
             continue;
         }
         FILE *f = fopen(argv[i], "rb");
+        struct stat sb;
+        if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            fclose(f);          /* fopen takes a folder; reading it fails */
+            f = NULL;
+            errno = EISDIR;
+        }
         if (!f) {
             la_auditor_note_unreadable(a, argv[i], errno);
             read_error = 1;
@@ -469,6 +520,13 @@ int main(int argc, char **argv)
     }
     int fin = la_auditor_finish(a);
     if (!out.failed && la_writer_finish(out.w) != LA_OK) out.failed = errno ? errno : EIO;
+    if (out.failed) {
+        la_output_free(queue);            /* a replaced file keeps its old bytes */
+    } else if (la_output_commit(queue, err, sizeof err) != LA_OK) {
+        fprintf(stderr, "labelaudit: %s\n", err);
+        fin = LA_EIO;
+    }
+    queue = NULL;
     running = NULL;
 
     int rc = EXIT_AUDITED;
@@ -477,7 +535,10 @@ int main(int argc, char **argv)
     if (read_error || fin != LA_OK) rc = EXIT_IO;
     if (out.failed) rc = report_write_failure(out.failed);
     if (!opt.quiet && !(out.failed == EPIPE)) la_auditor_print_summary(a, stderr);
-    int sig = got_signal;
+    /* A signal that arrived after every input was read interrupted
+     * nothing: the outputs are complete and the status is the run's
+     * (tests/cases/rel-sigint-after-input.case). */
+    int sig = st->interrupted || i < argc ? got_signal : 0;
     if (sig)
         fprintf(stderr, "labelaudit: interrupted by %s: the queue and summary cover the "
                 "%llu rows read before it\n", sig == SIGINT ? "SIGINT" : "SIGTERM",

@@ -22,10 +22,11 @@ static const struct { int code; const char *msg, *kind; } errors[] = {
     { LA_ETEXTTYPE, "text field is not a string", "text_not_string" },
     { LA_ENOLABEL, "label field missing", "missing_label" },
     { LA_ETOOLONG, "line longer than --max-line-bytes", "line_too_long" },
-    { LA_ENUL, "text contains U+0000", "nul_in_text" },
+    { LA_ENUL, "escaped U+0000", "nul_in_text" },
     { LA_EANNOT, "malformed annotations", "bad_annotations" },
     { LA_EDEPTH, "JSON nested too deeply", "too_deep" },
     { LA_ELABELTYPE, "label is an object or array", "label_not_scalar" },
+    { LA_ECTRL, "raw control character", "control_in_string" },
 };
 
 const char *la_strerror(int err)

@@ -6,8 +6,12 @@
  * Order of checks (each failure rejects the line with one LA_E* code):
  *   raw bytes are valid UTF-8 -> JSON parses (cJSON, length-bounded, end
  *   pointer) with nothing but whitespace after the value -> the value is
- *   an object -> no escaped U+0000 -> the text field exists and is a
- *   string -> the label field exists, is not null and is a scalar.
+ *   an object -> no string holds a raw control byte (cJSON accepts them;
+ *   JSON forbids them) or an escaped U+0000 (which would cut the C string
+ *   short) -> the text field exists and is a string -> the label field
+ *   exists, is not null and is a scalar.
+ * Numbers used as the id or the label keep their spelling from the line's
+ * bytes (tests/cases/rel-number-spelling.case), never a re-printed double.
  * A duplicate key resolves to its LAST occurrence, as most JSON readers
  * do (pinned by tests/cases/input-duplicate-keys.case). Strings in the
  * row point into the parsed tree, which the batch frees after the
@@ -31,17 +35,17 @@ static cJSON *member(const cJSON *obj, const char *key, size_t n)
     return found;
 }
 
-cJSON *la_record_path(const cJSON *obj, const char *path)
+cJSON *la_record_path_n(const cJSON *obj, const char *path, size_t len)
 {
     const cJSON *cur = obj;
-    if (!path || !*path) return NULL;
+    if (!obj || !path || !len || !cJSON_IsObject(obj)) return NULL;
     /* An exact member named like the whole path wins ("a.b" as a key). */
-    cJSON *whole = member(obj, path, strlen(path));
+    cJSON *whole = member(obj, path, len);
     if (whole) return whole;
-    const char *p = path;
+    const char *p = path, *end = path + len;
     while (cur) {
-        const char *dot = strchr(p, '.');
-        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        const char *dot = memchr(p, '.', (size_t)(end - p));
+        size_t n = dot ? (size_t)(dot - p) : (size_t)(end - p);
         if (!cJSON_IsObject(cur)) return NULL;
         cJSON *next = member(cur, p, n);
         if (!dot) return next;
@@ -51,20 +55,133 @@ cJSON *la_record_path(const cJSON *obj, const char *path)
     return NULL;
 }
 
-/* Offset of an escaped NUL (\u0000) in s, or -1. Backslash runs are
- * counted so "\\u0000" (a literal backslash) is not mistaken for one. */
-static long escaped_nul(const char *s, size_t n)
+cJSON *la_record_path(const cJSON *obj, const char *path)
 {
-    const char *p = s, *end = s + n;
-    while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-        const char *q = p;
-        while (q < end && *q == '\\') q++;
-        size_t run = (size_t)(q - p);
-        if ((run & 1) && end - q >= 5 && q[0] == 'u' && memcmp(q + 1, "0000", 4) == 0)
-            return (long)(q - 1 - s);
-        p = q;
+    return path ? la_record_path_n(obj, path, strlen(path)) : NULL;
+}
+
+/* ---- a raw scan of a line cJSON accepted --------------------------------
+ * cJSON decodes "\u0000" to a NUL byte and copies raw control bytes into
+ * strings, so a C string taken from the tree can silently end early, and
+ * it prints numbers through a double. These helpers read the line's own
+ * bytes instead; the line is valid JSON apart from what they look for. */
+
+/* Index just past the string whose opening quote is at s[i]. */
+static size_t skip_string(const char *s, size_t n, size_t i)
+{
+    for (i++; i < n && s[i] != '"'; i++)
+        if (s[i] == '\\') i++;
+    return i < n ? i + 1 : n;
+}
+
+/* 1 when the line holds a byte below 0x20 or the letters of a "\u0000"
+ * escape: the common clean line is ruled out without walking its JSON. */
+static int may_hide_nul(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20) return 1;
+    return memmem(s, n, "u0000", 5) != NULL;
+}
+
+#define KEY_DEPTH 32   /* object keys remembered for naming a field */
+
+/* Finds the first raw control byte (LA_ECTRL) or escaped NUL (LA_ENUL)
+ * inside a string of the line. Returns LA_OK when there is none; else the
+ * code, with *at its byte offset and field (size fieldlen) the dotted path
+ * of the member holding it ("meta.label"; "a key" when it is in a key). */
+static int hidden_nul(const char *s, size_t n, size_t *at, char *field, size_t fieldlen)
+{
+    const char *key[KEY_DEPTH];
+    size_t keylen[KEY_DEPTH];
+    char kind[KEY_DEPTH];
+    size_t depth = 0;
+    int want_key = 0, code = LA_OK;
+    size_t i = 0;
+    while (i < n && code == LA_OK) {
+        char c = s[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            for (; j < n && s[j] != '"' && code == LA_OK; j++) {
+                if ((unsigned char)s[j] < 0x20) code = LA_ECTRL, *at = j;
+                else if (s[j] == '\\') {
+                    if (j + 5 < n && memcmp(s + j + 1, "u0000", 5) == 0) code = LA_ENUL, *at = j;
+                    j++;
+                }
+            }
+            if (code != LA_OK && want_key) {
+                snprintf(field, fieldlen, "a key");
+                return code;
+            }
+            if (want_key && depth && depth <= KEY_DEPTH) {
+                key[depth - 1] = s + i + 1;
+                keylen[depth - 1] = j - i - 1;
+            }
+            want_key = 0;
+            i = j + 1;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            if (depth < KEY_DEPTH) { kind[depth] = c; key[depth] = NULL; keylen[depth] = 0; }
+            depth++;
+            want_key = c == '{';
+        } else if (c == '}' || c == ']') {
+            if (depth) depth--;
+        } else if (c == ',') {
+            want_key = depth && depth <= KEY_DEPTH && kind[depth - 1] == '{';
+        }
+        i++;
+    }
+    if (code == LA_OK) return LA_OK;
+    /* the path of object keys down to the value, printable ASCII only */
+    size_t o = 0;
+    for (size_t d = 0; d < depth && d < KEY_DEPTH && o + 2 < fieldlen; d++) {
+        if (kind[d] != '{' || !key[d]) continue;
+        if (o) field[o++] = '.';
+        for (size_t k = 0; k < keylen[d] && o + 1 < fieldlen; k++)
+            field[o++] = key[d][k] > 0x20 && key[d][k] < 0x7f ? key[d][k] : '?';
+    }
+    field[o] = '\0';
+    return code;
+}
+
+/* Number values of the tree, in document order, before target; -1 when
+ * target is not in it. */
+static long numbers_before(const cJSON *node, const cJSON *target, long *count)
+{
+    for (const cJSON *c = node; c; c = c->next) {
+        if (c == target) return *count;
+        if (cJSON_IsNumber(c)) (*count)++;
+        if (c->child) {
+            long k = numbers_before(c->child, target, count);
+            if (k >= 0) return k;
+        }
     }
     return -1;
+}
+
+/* The source spelling of the number value v of the line: the k-th number
+ * token outside strings, k taken from the tree's document order (cJSON
+ * keeps duplicate members, so the orders agree). Sets *len; NULL when not
+ * found. */
+static const char *number_spelling(const char *s, size_t n, const cJSON *root,
+                                   const cJSON *v, size_t *len)
+{
+    long count = 0;
+    long k = numbers_before(root->child, v, &count);
+    if (k < 0) return NULL;
+    for (size_t i = 0; i < n;) {
+        char c = s[i];
+        if (c == '"') { i = skip_string(s, n, i); continue; }
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t j = i;
+            while (j < n && (strchr("+-.eE", s[j]) || (s[j] >= '0' && s[j] <= '9'))) j++;
+            if (k-- == 0) { *len = j - i; return s + i; }
+            i = j;
+            continue;
+        }
+        i++;
+    }
+    return NULL;
 }
 
 /* Maximum bracket depth outside strings; used only to explain a failed
@@ -96,7 +213,10 @@ static const char *type_name(const cJSON *v)
     return "of an unknown type";
 }
 
-static void set_id(la_row *row, const cJSON *v, la_arena *arena)
+/* The id: a string as decoded, a number as spelled in the line (a double
+ * would turn 1456789012345678901 into 1.4567890123456788e+18); absent,
+ * null or not a scalar: the 1-based line number. */
+static void set_id(la_row *row, const cJSON *root, const cJSON *v, la_arena *arena)
 {
     la_result *r = &row->r;
     if (v && cJSON_IsString(v) && v->valuestring) {
@@ -105,24 +225,57 @@ static void set_id(la_row *row, const cJSON *v, la_arena *arena)
         r->id_is_number = 0;
         return;
     }
-    char tmp[40];
-    int n;
-    if (v && cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
-        double d = v->valuedouble;
-        /* range first: converting a double past long long is undefined */
-        if (d > -1e15 && d < 1e15 && d == (double)(long long)d)
-            n = snprintf(tmp, sizeof tmp, "%lld", (long long)d);
-        else
-            n = snprintf(tmp, sizeof tmp, "%.17g", d);
-    } else {
-        /* absent, null, not a scalar, or a number past the double range
-         * (1e999 parses as infinity, which JSON cannot write): the 1-based
-         * line number */
-        n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)r->line);
-    }
-    r->id = la_arena_strndup(arena, tmp, (size_t)n);
-    r->id_len = (size_t)n;
     r->id_is_number = 1;
+    size_t n = 0;
+    const char *spelled = v && cJSON_IsNumber(v) ?
+        number_spelling(row->raw, row->raw_len, root, v, &n) : NULL;
+    if (spelled) {
+        r->id = spelled;
+        r->id_len = n;
+        return;
+    }
+    char tmp[24];
+    int k = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)r->line);
+    r->id = la_arena_strndup(arena, tmp, (size_t)k);
+    r->id_len = (size_t)k;
+}
+
+/* The label as text (for counts and lookups) and as JSON (for writers).
+ * A number keeps its source spelling; its class is looked up by that
+ * spelling first ("--toxic-values 0.7" matches 0.7), then by the table's
+ * canonical form (1.0 is the built-in 1). */
+static void set_label(la_row *row, const cJSON *root, const cJSON *label,
+                      const la_labelmap *labels, la_arena *arena)
+{
+    la_result *r = &row->r;
+    char tmp[256];
+    size_t tl = 0;
+    la_class canonical = la_labelmap_json(labels, label, tmp, sizeof tmp, &tl);
+    size_t n = 0;
+    const char *spelled = cJSON_IsNumber(label) ?
+        number_spelling(row->raw, row->raw_len, root, label, &n) : NULL;
+    if (spelled) {
+        la_class c = la_labelmap_lookup(labels, spelled, n);
+        r->label_class = c != LA_CLASS_UNKNOWN ? c : canonical;
+        row->label_str = r->label_json = spelled;
+        row->label_len = r->label_json_len = n;
+        return;
+    }
+    r->label_class = canonical;
+    if (cJSON_IsString(label)) {
+        row->label_str = label->valuestring;
+        row->label_len = strlen(label->valuestring);
+        la_buf b;
+        la_buf_init(&b);
+        la_buf_add_json_str(&b, row->label_str, row->label_len);
+        r->label_json = la_arena_strndup(arena, b.p, b.len);
+        r->label_json_len = b.len;
+        la_buf_free(&b);
+        return;
+    }
+    char *copy = la_arena_strndup(arena, tmp, tl);   /* true, false */
+    row->label_str = r->label_json = copy;
+    row->label_len = r->label_json_len = tl;
 }
 
 int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *labels,
@@ -156,14 +309,17 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
         snprintf(row->err_detail, sizeof row->err_detail, "got %s", type_name(root));
         return row->status = LA_ENOTOBJ;
     }
-    long nul = escaped_nul(s, n);
-    if (nul >= 0) {
-        row->err_byte = (size_t)nul;
-        return row->status = LA_ENUL;
+    char field[64];
+    int hidden = may_hide_nul(s, n) ?
+        hidden_nul(s, n, &row->err_byte, field, sizeof field) : LA_OK;
+    if (hidden != LA_OK) {
+        int is_key = strcmp(field, "a key") == 0;
+        snprintf(row->err_detail, sizeof row->err_detail, is_key ? "%s" : "\"%s\"", field);
+        return row->status = hidden;
     }
 
     la_result *r = &row->r;
-    set_id(row, la_record_path(root, opt->id_path), arena);
+    set_id(row, root, la_record_path(root, opt->id_path), arena);
 
     const cJSON *text = la_record_path(root, opt->text_path);
     if (!text) {
@@ -189,35 +345,6 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
                  opt->label_path, type_name(label));
         return row->status = LA_ELABELTYPE;
     }
-    char tmp[256];
-    size_t tl = 0;
-    r->label_class = la_labelmap_json(labels, label, tmp, sizeof tmp, &tl);
-    if (cJSON_IsString(label)) {
-        row->label_str = label->valuestring;
-        row->label_len = strlen(label->valuestring);
-        la_buf b;
-        la_buf_init(&b);
-        la_buf_add_json_str(&b, row->label_str, row->label_len);
-        r->label_json = la_arena_strndup(arena, b.p, b.len);
-        r->label_json_len = b.len;
-        la_buf_free(&b);
-    } else if (cJSON_IsNumber(label) && !isfinite(label->valuedouble)) {
-        /* 1e999 parses as infinity, which JSON cannot write as a number:
-         * the label is shown as a string ("inf", "-inf") */
-        row->label_str = la_arena_strndup(arena, tmp, tl);
-        row->label_len = tl;
-        la_buf b;
-        la_buf_init(&b);
-        la_buf_add_json_str(&b, tmp, tl);
-        r->label_json = la_arena_strndup(arena, b.p, b.len);
-        r->label_json_len = b.len;
-        la_buf_free(&b);
-    } else {
-        char *copy = la_arena_strndup(arena, tmp, tl);
-        row->label_str = copy;
-        row->label_len = tl;
-        r->label_json = copy;
-        r->label_json_len = tl;
-    }
+    set_label(row, root, label, labels, arena);
     return row->status = LA_OK;
 }

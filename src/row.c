@@ -30,6 +30,8 @@ la_finding *la_result_add_finding(la_result *r, la_reason code, double score,
     va_start(ap, fmt);
     vsnprintf(f->why, sizeof f->why, fmt, ap);
     va_end(ap);
+    /* cut at the size limit: never inside a UTF-8 character */
+    f->why[la_utf8_whole_prefix(f->why, strlen(f->why))] = '\0';
     return f;
 }
 

@@ -572,8 +572,8 @@ static void test_parse_malformed(void)
     CHECK(strstr(err, "rude") != NULL);
     o.vote_classes = "Toxic,non-toxic";
     CHECK_INT(la_agree_check_options(&o, err, sizeof err), LA_OK);
-    o.low_agreement = 1.5;
-    CHECK_INT(la_agree_check_options(&o, err, sizeof err), LA_EUSAGE);
+    o.low_agreement = 1.5;       /* ranges: one checker for every option */
+    CHECK_INT(la_options_check(&o, err, sizeof err), LA_EUSAGE);
     pctx_free(&p);
 }
 

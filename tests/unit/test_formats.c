@@ -693,6 +693,24 @@ static void test_report_marks(void)
     free(h);
 }
 
+/* A "why" that ends inside a UTF-8 character (cut at its size limit)
+ * must not make the CSV file invalid UTF-8: the stray bytes become U+FFFD. */
+static void test_csv_cut_utf8(void)
+{
+    la_result r;
+    row_unknown(&r);
+    snprintf(r.find[0].why, sizeof r.find[0].why, "cut \xE2\x82");   /* half a euro sign */
+    char *s = render(LA_FORMAT_CSV, &r, 1);
+    size_t bad = 0;
+    CHECK(la_utf8_check(s, strlen(s), &bad));
+    CHECK(strstr(s, "cut \xEF\xBF\xBD\xEF\xBF\xBD") != NULL);
+    free(s);
+    char why[8] = "ab\xE2\x82";
+    CHECK_INT(la_utf8_whole_prefix(why, 4), 2);
+    CHECK_INT(la_utf8_whole_prefix("ab\xE2\x82\xAC", 5), 5);
+    CHECK_INT(la_utf8_whole_prefix("\x82", 1), 1);
+}
+
 int main(int argc, char **argv)
 {
     la_result rows[3];
@@ -703,6 +721,7 @@ int main(int argc, char **argv)
         return write_sample_report(argv[2], rows, 3);
 
     test_csv(rows);
+    test_csv_cut_utf8();
     test_label_studio(rows);
     test_argilla(rows);
     test_prodigy(rows);
