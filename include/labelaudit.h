@@ -128,6 +128,9 @@ typedef struct la_options {
     const char *annotator_key;    /* object form key for the rater; "annotator" */
     const char *annotation_label_key; /* object form key for the label; "label" */
     const char *votes;            /* comma list of count columns, or NULL */
+    const char *context_fields;   /* comma list of field paths passed through
+                                     to the review formats as context for
+                                     reviewers (e.g. "prev_turn"), or NULL */
     const char *vote_classes;     /* comma list mapping each column to a class
                                      name, or NULL to use the label table */
     const char *scores_path;      /* an outside probability per row, or NULL */
@@ -229,6 +232,10 @@ typedef struct la_result {
                                           wrong (or that the row should be
                                           removed), in [0,1] */
     const char *text; size_t text_len; /* the original text value */
+    const char *context_json; size_t context_json_len; /* with
+                                          --context-fields: a JSON object of
+                                          path -> the row's value (absent
+                                          fields omitted), else NULL */
 
     int nfind; la_finding find[LA_MAX_FINDINGS];
     int nev; la_evidence ev[LA_MAX_EVIDENCE];
@@ -315,6 +322,11 @@ la_writer *la_writer_new(la_format fmt, FILE *out);
 int la_writer_write(la_writer *w, const la_result *r);
 /* Writes any closing bytes (the JSON array end). Returns LA_OK or LA_EIO. */
 int la_writer_finish(la_writer *w);
+/* Writes a Label Studio labeling config (XML) that matches the rows
+ * written so far: every evidence kind and label value they use, plus the
+ * "remove" choice. Written to a temporary file and renamed, so path is
+ * complete or untouched. Returns LA_OK or LA_EIO (errno holds the cause). */
+int la_writer_ls_config(la_writer *w, const char *path);
 void la_writer_free(la_writer *w);
 
 /* Parses "jsonl", "csv", ...; -1 when unknown. */

@@ -72,6 +72,9 @@ static const char usage_text[] =
 "      --annotation-label-key KEY  label key in annotation objects (default: label)\n"
 "      --votes COLS            vote-count columns, e.g. votes.hate,votes.neither\n"
 "      --vote-classes CLASSES  class of each vote column (default: from the names)\n"
+"      --context-fields PATHS  fields shown to reviewers next to the text in\n"
+"                              the csv, label-studio, argilla and prodigy\n"
+"                              formats, e.g. prev_turn (comma list)\n"
 "\n"
 "Labels:\n"
 "      --toxic-values LIST     values meaning toxic (replaces the built-in table)\n"
@@ -132,6 +135,9 @@ static const char usage_text[] =
 "      --reasons CODES         keep only these reason codes (comma list)\n"
 "      --format FMT            jsonl, csv, label-studio, argilla or prodigy\n"
 "                              (default: jsonl)\n"
+"      --ls-config FILE        write the Label Studio labeling config that\n"
+"                              matches the queue (its evidence kinds and the\n"
+"                              dataset's label values)\n"
 "\n"
 "Reports:\n"
 "      --summary FILE          write the summary JSON\n"
@@ -160,7 +166,7 @@ enum {
     OPT_DS_ITER, OPT_LEARN, OPT_NO_LEARN, OPT_FOLDS, OPT_LEARN_MIN,
     OPT_SCORES, OPT_REMOVALS, OPT_RAW_FINDINGS, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
     OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
-    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS
+    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_CONTEXT_FIELDS, OPT_LS_CONFIG
 };
 
 static const struct option long_options[] = {
@@ -173,6 +179,8 @@ static const struct option long_options[] = {
     { "annotation-label-key", required_argument, NULL, OPT_ANNOTATION_LABEL_KEY },
     { "votes", required_argument, NULL, OPT_VOTES },
     { "vote-classes", required_argument, NULL, OPT_VOTE_CLASSES },
+    { "context-fields", required_argument, NULL, OPT_CONTEXT_FIELDS },
+    { "ls-config", required_argument, NULL, OPT_LS_CONFIG },
     { "toxic-values", required_argument, NULL, OPT_TOXIC },
     { "clean-values", required_argument, NULL, OPT_CLEAN },
     { "spam-values", required_argument, NULL, OPT_SPAM },
@@ -328,6 +336,7 @@ int main(int argc, char **argv)
     la_options opt;
     la_options_init(&opt);
     int explain = 0, json = 0;
+    const char *ls_config = NULL;
     const char **lexfiles = calloc((size_t)argc + 1, sizeof *lexfiles);
     int nlexfiles = 0;
     if (!lexfiles) { fputs("labelaudit: out of memory\n", stderr); abort(); }
@@ -344,6 +353,8 @@ int main(int argc, char **argv)
         case OPT_ANNOTATION_LABEL_KEY: opt.annotation_label_key = optarg; break;
         case OPT_VOTES: opt.votes = optarg; break;
         case OPT_VOTE_CLASSES: opt.vote_classes = optarg; break;
+        case OPT_CONTEXT_FIELDS: opt.context_fields = optarg; break;
+        case OPT_LS_CONFIG: ls_config = optarg; break;
         case OPT_TOXIC: opt.toxic_values = optarg; break;
         case OPT_CLEAN: opt.clean_values = optarg; break;
         case OPT_SPAM: opt.spam_values = optarg; break;
@@ -466,6 +477,10 @@ int main(int argc, char **argv)
     int fin = la_auditor_finish(a);
     if (!out.failed && la_writer_finish(out.w) != LA_OK) out.failed = errno ? errno : EIO;
     running = NULL;
+    if (ls_config && !out.failed && la_writer_ls_config(out.w, ls_config) != LA_OK) {
+        fprintf(stderr, "labelaudit: %s: %s\n", ls_config, strerror(errno));
+        fin = LA_EIO;
+    }
 
     int rc = EXIT_AUDITED;
     const la_stats *st = la_auditor_stats(a);

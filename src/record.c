@@ -125,6 +125,48 @@ static void set_id(la_row *row, const cJSON *v, la_arena *arena)
     r->id_is_number = 1;
 }
 
+/* Context for reviewers (--context-fields): the listed fields of the row
+ * as one compact JSON object, path -> value, in the order listed; fields
+ * the row lacks are left out, and no object is made when none is present.
+ * The formats show it next to the text (formats.c). */
+typedef struct context_acc {
+    const cJSON *root;
+    la_buf *out;
+    int n;
+} context_acc;
+
+static void add_context_field(const char *p, size_t n, void *ud)
+{
+    context_acc *c = ud;
+    char path[256];
+    if (n >= sizeof path) return;
+    memcpy(path, p, n);
+    path[n] = '\0';
+    const cJSON *v = la_record_path(c->root, path);
+    if (!v) return;
+    char *js = cJSON_PrintUnformatted(v);
+    if (!js) return;
+    la_buf_addc(c->out, c->n++ ? ',' : '{');
+    la_buf_add_json_str(c->out, path, n);
+    la_buf_addc(c->out, ':');
+    la_buf_adds(c->out, js);
+    cJSON_free(js);
+}
+
+static void set_context(la_row *row, const cJSON *root, const char *fields, la_arena *arena)
+{
+    la_buf b;
+    la_buf_init(&b);
+    context_acc c = { root, &b, 0 };
+    la_split_commas(fields, add_context_field, &c);
+    if (c.n) {
+        la_buf_addc(&b, '}');
+        row->r.context_json = la_arena_strndup(arena, b.p, b.len);
+        row->r.context_json_len = b.len;
+    }
+    la_buf_free(&b);
+}
+
 int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *labels,
                     la_arena *arena)
 {
@@ -219,5 +261,6 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
         r->label_json = copy;
         r->label_json_len = tl;
     }
+    if (opt->context_fields) set_context(row, root, opt->context_fields, arena);
     return row->status = LA_OK;
 }
