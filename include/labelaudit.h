@@ -175,6 +175,10 @@ typedef struct la_options {
     const char *reasons;          /* comma list filter, or NULL */
     la_format format;
 
+    /* reviewers' measurements */
+    const char *calibration_path; /* la_calibration file from `apply`, or
+                                     NULL: a prior for the evidence model */
+
     /* reports */
     const char *summary_path, *rejects_path, *report_path;
     const char *annotator_report_path;
@@ -331,6 +335,53 @@ void la_writer_free(la_writer *w);
 
 /* Parses "jsonl", "csv", ...; -1 when unknown. */
 int la_format_parse(const char *s);
+
+/* ---- applying reviewed decisions ------------------------------------------------ */
+
+/* `labelaudit apply`: reviewed decisions (a filled-in CSV queue, a Label
+ * Studio JSON export, Argilla records with responses, Prodigy db-out)
+ * written back into the dataset. String fields are borrowed. */
+typedef struct la_apply_options {
+    const char *dataset;          /* the JSON Lines file the queue came from */
+    const char *decisions;        /* the reviewed decisions */
+    const char *decisions_format; /* NULL or "auto": from the content; else
+                                     csv, label-studio, argilla, prodigy */
+    const char *output;           /* corrected dataset; NULL with in_place */
+    int in_place;                 /* replace the dataset (atomically) */
+    int force;                    /* let output replace an existing file */
+    const char *log_path;         /* change log (JSON Lines), or NULL */
+    const char *calibration_path; /* precision table (JSON), or NULL */
+    const char *id_path, *label_path; /* as in la_options */
+    const char *labeler_path;     /* field naming who labeled the row, or NULL */
+    const char *annotations_path, *annotators_path; /* per-annotator labels */
+    const char *annotator_key, *annotation_label_key;
+    int quiet;                    /* no report on out */
+} la_apply_options;
+
+void la_apply_options_init(la_apply_options *o);
+
+/* Applies the decisions: reads the dataset twice (first to check every
+ * decision against its ids and label values, then to write), so either
+ * every output is written completely (each through a temporary file and a
+ * rename) or none is touched. Prints the counts and the calibration table
+ * on out; diagnostics ("labelaudit: FILE:LINE: ...") on stderr. Returns
+ * an exit status: 0 applied, 1 the decisions are invalid (nothing
+ * written), 2 usage error, 4 read or write error. */
+int la_apply_run(const la_apply_options *o, FILE *out);
+
+/* The audit's precision as reviewers measured it (written by apply with
+ * --calibration FILE). */
+typedef struct la_calibration la_calibration;
+
+/* Reads a calibration file. NULL on error, with "FILE[:LINE]: why" in err. */
+la_calibration *la_calibration_load(const char *path, char *err, size_t errlen);
+/* Share of the reviewed rows with reason r that reviewers confirmed
+ * (relabeled or removed); -1 when none was reviewed. *reviewed, when not
+ * NULL, receives the number of rows behind it. */
+double la_calibration_precision(const la_calibration *c, la_reason r, long *reviewed);
+/* The same for the score band (tenths of [0,1]) that score falls in. */
+double la_calibration_band_precision(const la_calibration *c, double score, long *reviewed);
+void la_calibration_free(la_calibration *c);
 
 /* ---- explain --------------------------------------------------------------- */
 

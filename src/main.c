@@ -58,6 +58,7 @@ static void catch_signal(int sig)
 
 static const char usage_text[] =
 "Usage: labelaudit [OPTIONS] [FILE...]\n"
+"       labelaudit apply --decisions FILE --output FILE DATASET   (see apply --help)\n"
 "Audits a labeled text dataset (JSON Lines, files or stdin '-') and writes a\n"
 "review queue of rows whose label is probably wrong, one JSON object per line.\n"
 "\n"
@@ -135,6 +136,8 @@ static const char usage_text[] =
 "      --reasons CODES         keep only these reason codes (comma list)\n"
 "      --format FMT            jsonl, csv, label-studio, argilla or prodigy\n"
 "                              (default: jsonl)\n"
+"      --calibration FILE      the audit's precision as reviewers measured it\n"
+"                              (written by 'labelaudit apply --calibration')\n"
 "      --ls-config FILE        write the Label Studio labeling config that\n"
 "                              matches the queue (its evidence kinds and the\n"
 "                              dataset's label values)\n"
@@ -166,7 +169,8 @@ enum {
     OPT_DS_ITER, OPT_LEARN, OPT_NO_LEARN, OPT_FOLDS, OPT_LEARN_MIN,
     OPT_SCORES, OPT_REMOVALS, OPT_RAW_FINDINGS, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
     OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
-    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_CONTEXT_FIELDS, OPT_LS_CONFIG
+    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_CONTEXT_FIELDS, OPT_LS_CONFIG,
+    OPT_CALIBRATION
 };
 
 static const struct option long_options[] = {
@@ -181,6 +185,7 @@ static const struct option long_options[] = {
     { "vote-classes", required_argument, NULL, OPT_VOTE_CLASSES },
     { "context-fields", required_argument, NULL, OPT_CONTEXT_FIELDS },
     { "ls-config", required_argument, NULL, OPT_LS_CONFIG },
+    { "calibration", required_argument, NULL, OPT_CALIBRATION },
     { "toxic-values", required_argument, NULL, OPT_TOXIC },
     { "clean-values", required_argument, NULL, OPT_CLEAN },
     { "spam-values", required_argument, NULL, OPT_SPAM },
@@ -331,8 +336,114 @@ static int run_explain(const la_options *opt, int json, int argc, char **argv)
     return EXIT_AUDITED;
 }
 
+/* ---- labelaudit apply ------------------------------------------------------------ */
+
+static const char apply_usage_text[] =
+"Usage: labelaudit apply --decisions FILE (--output FILE | --in-place) [OPTIONS] DATASET\n"
+"Writes reviewed decisions back into the dataset (JSON Lines): labels replaced,\n"
+"rows removed where the decision says so, every other byte and the order kept.\n"
+"Prints the counts and the audit's precision as the reviewers measured it.\n"
+"\n"
+"Decisions:\n"
+"      --decisions FILE        the reviewed queue: a filled-in csv export, a Label\n"
+"                              Studio JSON export, Argilla records with responses\n"
+"                              (JSON Lines) or a Prodigy db-out file\n"
+"      --decisions-format FMT  auto, csv, label-studio, argilla or prodigy\n"
+"                              (default: auto, from the content)\n"
+"\n"
+"Outputs (each written to a temporary file and renamed; nothing is written\n"
+"when a decision is invalid):\n"
+"  -o, --output FILE           the corrected dataset\n"
+"      --in-place              replace DATASET itself\n"
+"      --force                 let --output, --log, --calibration replace a file\n"
+"      --log FILE              change log, one JSON line per changed row\n"
+"      --calibration FILE      the precision table (JSON), for a later audit's\n"
+"                              --calibration\n"
+"\n"
+"Dataset fields:\n"
+"      --id PATH               id field (default: id; absent: the line number)\n"
+"      --label PATH            label field (default: label)\n"
+"      --labeler PATH          field naming who labeled the row\n"
+"      --annotations PATH      per-annotator labels (default: annotations); with\n"
+"      --annotators PATH       rater ids (default: annotators), the annotators\n"
+"                              whose label was overturned are counted\n"
+"      --annotator-key KEY     rater key in annotation objects (default: annotator)\n"
+"      --annotation-label-key KEY  label key in annotation objects (default: label)\n"
+"\n"
+"  -q, --quiet                 no report\n"
+"  -h, --help                  this help\n"
+"\n"
+"Exit status: 0 applied, 1 invalid decisions (nothing written), 2 usage error,\n"
+"4 read or write error.\n";
+
+static int run_apply(int argc, char **argv)
+{
+    enum {
+        A_DECISIONS = 256, A_FORMAT, A_IN_PLACE, A_FORCE, A_LOG, A_CALIBRATION, A_ID,
+        A_LABEL, A_LABELER, A_ANNOTATIONS, A_ANNOTATORS, A_ANNOTATOR_KEY, A_ANN_LABEL_KEY
+    };
+    static const struct option apply_options[] = {
+        { "decisions", required_argument, NULL, A_DECISIONS },
+        { "decisions-format", required_argument, NULL, A_FORMAT },
+        { "output", required_argument, NULL, 'o' },
+        { "in-place", no_argument, NULL, A_IN_PLACE },
+        { "force", no_argument, NULL, A_FORCE },
+        { "log", required_argument, NULL, A_LOG },
+        { "calibration", required_argument, NULL, A_CALIBRATION },
+        { "id", required_argument, NULL, A_ID },
+        { "label", required_argument, NULL, A_LABEL },
+        { "labeler", required_argument, NULL, A_LABELER },
+        { "annotations", required_argument, NULL, A_ANNOTATIONS },
+        { "annotators", required_argument, NULL, A_ANNOTATORS },
+        { "annotator-key", required_argument, NULL, A_ANNOTATOR_KEY },
+        { "annotation-label-key", required_argument, NULL, A_ANN_LABEL_KEY },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    la_apply_options o;
+    la_apply_options_init(&o);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", apply_options, NULL)) != -1) {
+        switch (c) {
+        case A_DECISIONS: o.decisions = optarg; break;
+        case A_FORMAT: o.decisions_format = optarg; break;
+        case 'o': o.output = optarg; break;
+        case A_IN_PLACE: o.in_place = 1; break;
+        case A_FORCE: o.force = 1; break;
+        case A_LOG: o.log_path = optarg; break;
+        case A_CALIBRATION: o.calibration_path = optarg; break;
+        case A_ID: o.id_path = optarg; break;
+        case A_LABEL: o.label_path = optarg; break;
+        case A_LABELER: o.labeler_path = optarg; break;
+        case A_ANNOTATIONS: o.annotations_path = optarg; break;
+        case A_ANNOTATORS: o.annotators_path = optarg; break;
+        case A_ANNOTATOR_KEY: o.annotator_key = optarg; break;
+        case A_ANN_LABEL_KEY: o.annotation_label_key = optarg; break;
+        case 'q': o.quiet = 1; break;
+        case 'h':
+            fputs(apply_usage_text, stdout);
+            return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+        default:
+            fputs("Try 'labelaudit apply --help' for more information.\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1) {
+        fputs("labelaudit apply: one dataset file\n"
+              "Try 'labelaudit apply --help' for more information.\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (optind < argc) o.dataset = argv[optind];
+    int rc = la_apply_run(&o, stdout);
+    if (fflush(stdout) != 0 && rc == EXIT_AUDITED) rc = report_write_failure(errno ? errno : EIO);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "apply") == 0) return run_apply(argc - 1, argv + 1);
     la_options opt;
     la_options_init(&opt);
     int explain = 0, json = 0;
@@ -355,6 +466,7 @@ int main(int argc, char **argv)
         case OPT_VOTE_CLASSES: opt.vote_classes = optarg; break;
         case OPT_CONTEXT_FIELDS: opt.context_fields = optarg; break;
         case OPT_LS_CONFIG: ls_config = optarg; break;
+        case OPT_CALIBRATION: opt.calibration_path = optarg; break;
         case OPT_TOXIC: opt.toxic_values = optarg; break;
         case OPT_CLEAN: opt.clean_values = optarg; break;
         case OPT_SPAM: opt.spam_values = optarg; break;
@@ -438,6 +550,12 @@ int main(int argc, char **argv)
         return rc;
     }
     if (opt.progress < 0) opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
+    if (opt.calibration_path) {      /* a bad table is a usage error, up front */
+        char cerr[512];
+        la_calibration *cal = la_calibration_load(opt.calibration_path, cerr, sizeof cerr);
+        if (!cal) usage_error("--calibration: %s", cerr);
+        la_calibration_free(cal);
+    }
 
     signal(SIGPIPE, SIG_IGN);
     out_ctx out = { la_writer_new(opt.format, stdout), 0 };

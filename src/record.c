@@ -96,33 +96,41 @@ static const char *type_name(const cJSON *v)
     return "of an unknown type";
 }
 
-static void set_id(la_row *row, const cJSON *v, la_arena *arena)
+size_t la_record_id_text(const cJSON *v, uint64_t line, char tmp[LA_ID_TMP],
+                         const char **out, int *is_number)
 {
-    la_result *r = &row->r;
     if (v && cJSON_IsString(v) && v->valuestring) {
-        r->id = v->valuestring;
-        r->id_len = strlen(v->valuestring);
-        r->id_is_number = 0;
-        return;
+        *out = v->valuestring;
+        *is_number = 0;
+        return strlen(v->valuestring);
     }
-    char tmp[40];
     int n;
     if (v && cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
         double d = v->valuedouble;
         /* range first: converting a double past long long is undefined */
         if (d > -1e15 && d < 1e15 && d == (double)(long long)d)
-            n = snprintf(tmp, sizeof tmp, "%lld", (long long)d);
+            n = snprintf(tmp, LA_ID_TMP, "%lld", (long long)d);
         else
-            n = snprintf(tmp, sizeof tmp, "%.17g", d);
+            n = snprintf(tmp, LA_ID_TMP, "%.17g", d);
     } else {
         /* absent, null, not a scalar, or a number past the double range
          * (1e999 parses as infinity, which JSON cannot write): the 1-based
          * line number */
-        n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)r->line);
+        n = snprintf(tmp, LA_ID_TMP, "%llu", (unsigned long long)line);
     }
-    r->id = la_arena_strndup(arena, tmp, (size_t)n);
-    r->id_len = (size_t)n;
-    r->id_is_number = 1;
+    *out = tmp;
+    *is_number = 1;
+    return (size_t)n;
+}
+
+static void set_id(la_row *row, const cJSON *v, la_arena *arena)
+{
+    la_result *r = &row->r;
+    char tmp[LA_ID_TMP];
+    const char *s;
+    size_t n = la_record_id_text(v, r->line, tmp, &s, &r->id_is_number);
+    r->id = s == tmp ? la_arena_strndup(arena, tmp, n) : s;
+    r->id_len = n;
 }
 
 /* Context for reviewers (--context-fields): the listed fields of the row
@@ -263,4 +271,103 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
     }
     if (opt->context_fields) set_context(row, root, opt->context_fields, arena);
     return row->status = LA_OK;
+}
+
+/* ---- byte spans of members in the raw line ----------------------------------- */
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
+    return i;
+}
+
+/* End of the JSON string starting at s[i] == '"' (past the closing
+ * quote), or 0 when it does not close. */
+static size_t skip_string(const char *s, size_t n, size_t i)
+{
+    for (i++; i < n; i++) {
+        if (s[i] == '\\') i++;
+        else if (s[i] == '"') return i + 1;
+    }
+    return 0;
+}
+
+/* End of the JSON value starting at s[i], or 0 when malformed. */
+static size_t skip_value(const char *s, size_t n, size_t i)
+{
+    if (i >= n) return 0;
+    if (s[i] == '"') return skip_string(s, n, i);
+    if (s[i] != '{' && s[i] != '[') {
+        while (i < n && !strchr(",}] \t\r\n", s[i])) i++;
+        return i;
+    }
+    size_t depth = 0;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (c == '"') {
+            size_t e = skip_string(s, n, i);
+            if (!e) return 0;
+            i = e - 1;
+        } else if (c == '{' || c == '[') depth++;
+        else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+    }
+    return 0;
+}
+
+/* Whether the JSON string s[a..b) (quotes included) decodes to key. */
+static int key_equals(const char *s, size_t a, size_t b, const char *key, size_t klen)
+{
+    cJSON *k = cJSON_ParseWithLength(s + a, b - a);
+    int eq = k && cJSON_IsString(k) && strlen(k->valuestring) == klen &&
+             memcmp(k->valuestring, key, klen) == 0;
+    cJSON_Delete(k);
+    return eq;
+}
+
+/* The value span of the last member named key of the object at s[i]. */
+static int member_span(const char *s, size_t n, size_t i, const char *key, size_t klen,
+                       size_t *vs, size_t *ve)
+{
+    int found = 0;
+    i = skip_ws(s, n, i);
+    if (i >= n || s[i] != '{') return 0;
+    i = skip_ws(s, n, i + 1);
+    while (i < n && s[i] == '"') {
+        size_t ke = skip_string(s, n, i);
+        if (!ke) return 0;
+        size_t c = skip_ws(s, n, ke);
+        if (c >= n || s[c] != ':') return 0;
+        size_t v = skip_ws(s, n, c + 1), e = skip_value(s, n, v);
+        if (!e) return 0;
+        if (key_equals(s, i, ke, key, klen)) {
+            *vs = v;
+            *ve = e;
+            found = 1;
+        }
+        i = skip_ws(s, n, e);
+        if (i < n && s[i] == ',') i = skip_ws(s, n, i + 1);
+    }
+    return found;
+}
+
+int la_record_path_span(const char *s, size_t n, const char *path, size_t *start, size_t *end)
+{
+    size_t i = 0;
+    if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) i = 3;     /* a BOM */
+    if (!path || !*path) return 0;
+    if (member_span(s, n, i, path, strlen(path), start, end)) return 1;
+    const char *p = path;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        size_t vs, ve;
+        if (!member_span(s, n, i, p, len, &vs, &ve)) return 0;
+        if (!dot) {
+            *start = vs;
+            *end = ve;
+            return 1;
+        }
+        i = vs;
+        p = dot + 1;
+    }
 }
