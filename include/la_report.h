@@ -15,4 +15,10 @@ struct cJSON;
 int la_report_write(FILE *out, const struct cJSON *summary,
                     const la_result *const *top, size_t ntop);
 
+/* Writes a self-contained page holding the comparison of two summaries
+ * (section id "diff"): counts, reasons, labels, agreement, keyed terms.
+ * The names label the two columns. Returns LA_OK or LA_EIO. */
+int la_report_write_diff(FILE *out, const struct cJSON *before, const struct cJSON *after,
+                         const char *before_name, const char *after_name);
+
 #endif

@@ -383,6 +383,15 @@ double la_calibration_precision(const la_calibration *c, la_reason r, long *revi
 double la_calibration_band_precision(const la_calibration *c, double score, long *reviewed);
 void la_calibration_free(la_calibration *c);
 
+/* ---- comparing two audits ------------------------------------------------------------ */
+
+/* `labelaudit diff`: compares two --summary files (before and after a
+ * review) and prints the table on out; with html_path also writes it as
+ * an HTML page (atomically). Returns an exit status: 0, 2 when a summary
+ * cannot be read (a FILE:LINE message on stderr), 4 when the page cannot
+ * be written. */
+int la_diff_run(const char *before, const char *after, const char *html_path, FILE *out);
+
 /* ---- explain --------------------------------------------------------------- */
 
 typedef struct la_explainer la_explainer;

@@ -59,6 +59,7 @@ static void catch_signal(int sig)
 static const char usage_text[] =
 "Usage: labelaudit [OPTIONS] [FILE...]\n"
 "       labelaudit apply --decisions FILE --output FILE DATASET   (see apply --help)\n"
+"       labelaudit diff [--html FILE] BEFORE.json AFTER.json        (see diff --help)\n"
 "Audits a labeled text dataset (JSON Lines, files or stdin '-') and writes a\n"
 "review queue of rows whose label is probably wrong, one JSON object per line.\n"
 "\n"
@@ -441,9 +442,53 @@ static int run_apply(int argc, char **argv)
     return rc;
 }
 
+/* ---- labelaudit diff ---------------------------------------------------------------- */
+
+static const char diff_usage_text[] =
+"Usage: labelaudit diff [--html FILE] BEFORE.json AFTER.json\n"
+"Compares two --summary files of the same dataset (before and after a review):\n"
+"rows, rows per reason, per label value and class, agreement, keyed terms.\n"
+"\n"
+"      --html FILE             also write the comparison as an HTML page\n"
+"  -h, --help                  this help\n"
+"\n"
+"Exit status: 0 compared, 2 usage error or unreadable summary, 4 write error.\n";
+
+static int run_diff(int argc, char **argv)
+{
+    static const struct option diff_options[] = {
+        { "html", required_argument, NULL, 'H' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *html = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", diff_options, NULL)) != -1) {
+        switch (c) {
+        case 'H': html = optarg; break;
+        case 'h':
+            fputs(diff_usage_text, stdout);
+            return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+        default:
+            fputs("Try 'labelaudit diff --help' for more information.\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2) {
+        fputs("labelaudit diff: two summary files, before and after\n"
+              "Try 'labelaudit diff --help' for more information.\n", stderr);
+        return EXIT_USAGE;
+    }
+    int rc = la_diff_run(argv[optind], argv[optind + 1], html, stdout);
+    if (fflush(stdout) != 0 && rc == EXIT_AUDITED) rc = report_write_failure(errno ? errno : EIO);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "apply") == 0) return run_apply(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "diff") == 0) return run_diff(argc - 1, argv + 1);
     la_options opt;
     la_options_init(&opt);
     int explain = 0, json = 0;
