@@ -182,6 +182,7 @@ typedef struct la_options {
     /* reports */
     const char *summary_path, *rejects_path, *report_path;
     const char *annotator_report_path;
+    const char *command_line;     /* shown in the report, or NULL */
     int quiet;
     int progress;                 /* -1 auto (stderr is a tty), 0, 1 */
     int max_diagnostics;          /* per-line diagnostics before capping; 20 */

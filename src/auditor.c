@@ -1312,9 +1312,24 @@ static int cmp_top(const void *x, const void *y)
 static int write_report(FILE *f, void *ud)
 {
     struct report_args *ra = ud;
-    qsort(ra->a->top, (size_t)ra->a->ntop, sizeof ra->a->top[0], cmp_top);
-    return la_report_write(f, ra->summary, (const la_result *const *)ra->a->top,
-                           (size_t)ra->a->ntop);
+    la_auditor *a = ra->a;
+    qsort(a->top, (size_t)a->ntop, sizeof a->top[0], cmp_top);
+    la_buf names;
+    la_buf_init(&names);
+    for (size_t i = 0; i < a->nfiles; i++) {
+        if (i) la_buf_adds(&names, ", ");
+        la_buf_adds(&names, a->files[i]);
+    }
+    char err[512];
+    la_calibration *cal = a->opt.calibration_path
+                              ? la_calibration_load(a->opt.calibration_path, err, sizeof err)
+                              : NULL;
+    la_report_info info = { names.p, a->opt.command_line, cal };
+    int rc = la_report_write(f, ra->summary, &info, (const la_result *const *)a->top,
+                             (size_t)a->ntop);
+    la_calibration_free(cal);
+    la_buf_free(&names);
+    return rc;
 }
 
 int la_auditor_finish(la_auditor *a)

@@ -265,6 +265,18 @@ la_calibration *la_calibration_load(const char *path, char *err, size_t errlen)
         if (!cJSON_IsNumber(from) || !read_counts(x, &k)) continue;
         c->band[band_of(from->valuedouble + 1e-9)] = k;
     }
+    const cJSON *ls = cJSON_GetObjectItemCaseSensitive(o, "labelers");
+    cJSON_ArrayForEach(x, ls) {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(x, "labeler");
+        const cJSON *rv = cJSON_GetObjectItemCaseSensitive(x, "reviewed");
+        const cJSON *ov = cJSON_GetObjectItemCaseSensitive(x, "overturned");
+        if (!cJSON_IsString(name) || !cJSON_IsNumber(rv) || !cJSON_IsNumber(ov)) continue;
+        LA_GROW(c->lab, c->lab_cap, c->nlab + 1);
+        c->lab[c->nlab].name = la_xstrdup(name->valuestring);
+        c->lab[c->nlab].reviewed = (long)rv->valuedouble;
+        c->lab[c->nlab].overturned = (long)ov->valuedouble;
+        c->nlab++;
+    }
     read_counts(o, &c->all);
     cJSON_Delete(o);
     return c;

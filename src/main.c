@@ -305,6 +305,32 @@ static int report_write_failure(int err)
     return EXIT_IO;
 }
 
+/* The command line as a shell would take it back: words with anything
+ * but letters, digits and -_./=,:@+ quoted in single quotes. Owned. */
+static char *command_line(int argc, char **argv)
+{
+    size_t cap = 1;
+    for (int i = 0; i < argc; i++) cap += 4 * strlen(argv[i]) + 3;
+    char *s = malloc(cap), *p = s;
+    if (!s) { fputs("labelaudit: out of memory\n", stderr); abort(); }
+    for (int i = 0; i < argc; i++) {
+        const char *w = i ? argv[i] : "labelaudit";
+        int plain = *w != '\0';
+        for (const char *c = w; *c; c++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:@+", *c))
+                plain = 0;
+        if (i) *p++ = ' ';
+        if (!plain) *p++ = '\'';
+        for (const char *c = w; *c; c++) {
+            if (*c == '\'' && !plain) { memcpy(p, "'\\''", 4); p += 4; }
+            else *p++ = *c;
+        }
+        if (!plain) *p++ = '\'';
+    }
+    *p = '\0';
+    return s;
+}
+
 /* ---- --explain -------------------------------------------------------------------- */
 
 static int run_explain(const la_options *opt, int json, int argc, char **argv)
@@ -595,6 +621,8 @@ int main(int argc, char **argv)
         return rc;
     }
     if (opt.progress < 0) opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
+    char *cmdline = command_line(argc, argv);
+    opt.command_line = cmdline;
     if (opt.calibration_path) {      /* a bad table is a usage error, up front */
         char cerr[512];
         la_calibration *cal = la_calibration_load(opt.calibration_path, cerr, sizeof cerr);
@@ -613,6 +641,7 @@ int main(int argc, char **argv)
             fputs("Try 'labelaudit --help' for more information.\n", stderr);
         la_writer_free(out.w);
         free(lexfiles);
+        free(cmdline);
         return status ? status : EXIT_RESOURCE;
     }
     running = a;
@@ -659,6 +688,7 @@ int main(int argc, char **argv)
     la_auditor_free(a);
     la_writer_free(out.w);
     free(lexfiles);
+    free(cmdline);
     if (sig) {   /* end as the signal would have: the caller sees it */
         fflush(stderr);
         signal(sig, SIG_DFL);

@@ -646,7 +646,7 @@ static int write_sample_report(const char *path, const la_result *rows, int n)
     for (int i = 0; i < n; i++) top[i] = &rows[i];
     FILE *f = fopen(path, "w");
     if (!f) return 1;
-    int rc = la_report_write(f, sum, top, (size_t)n);
+    int rc = la_report_write(f, sum, NULL, top, (size_t)n);
     if (fclose(f) != 0) rc = LA_EIO;
     cJSON_Delete(sum);
     return rc != LA_OK;
@@ -658,7 +658,7 @@ static char *report_to_string(const char *summary_json, const la_result *const *
     char *p = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&p, &len);
-    CHECK(la_report_write(f, sum, top, n) == LA_OK);
+    CHECK(la_report_write(f, sum, NULL, top, n) == LA_OK);
     fclose(f);
     cJSON_Delete(sum);
     return p;
@@ -787,8 +787,18 @@ static void test_report_marks(void)
     h = report_to_string("{}", top, 1);
     CHECK(strstr(h, "more bytes)") != NULL);
     CHECK(strstr(h, "2498 more bytes") != NULL);     /* 3998 - 1500 */
-    CHECK_INT(count(h, "<mark"), 1);
-    CHECK_INT(count(h, "</mark>"), 1);
+    CHECK_INT(count(h, "<mark class=\"profanity\" title="), 1);   /* the legend has no title */
+    CHECK_INT(count(h, "<mark"), count(h, "</mark>"));
+    free(h);
+
+    /* entities in the data are decoded for display only, then escaped */
+    set_text(&r, "Tom &amp; Jerry&#8217;s &lt;b&gt; &#x1F600; &bogus; &#0;");
+    r.nev = 0; r.find[0].nev = 0;
+    h = report_to_string("{\"rows_flagged\":1234}", top, 1);
+    CHECK(strstr(h, "Tom &amp; Jerry\xe2\x80\x99s &lt;b&gt; \xf0\x9f\x98\x80 &amp;bogus; &amp;#0;") != NULL);
+    CHECK(strstr(h, "Top 1 of 1,234 flagged rows shown") != NULL);
+    CHECK(strstr(h, "<p class=\"legend\">Highlights:") != NULL);
+    CHECK(strstr(h, "<th>Why it was flagged</th>") != NULL);
     free(h);
 }
 
