@@ -405,10 +405,11 @@ static void sec_overview(la_buf *b, const cJSON *sum)
     section_close(b);
 }
 
-/* Reasons the queue leaves out by default because their scores sit under
- * the default --min-score (0.3): same-label duplicates (0.2, 0.15),
- * NO_EVIDENCE (0.2) and LOW_AGREEMENT (0.15-0.25), as the README's
- * "Queue" options say. Pinned by tests/cases/report-sections.case. */
+/* Reasons that are informational on their own: same-label duplicates,
+ * NO_EVIDENCE and LOW_AGREEMENT score under the default --min-score (0.3),
+ * as the README's "Queue" options say, so they reach the queue beside
+ * another reason or with --min-score 0. Pinned by
+ * tests/cases/report-run-and-review.case. */
 static int informational(la_reason r)
 {
     return r == LA_R_DUPLICATE || r == LA_R_NEAR_DUPLICATE || r == LA_R_NO_EVIDENCE ||
@@ -446,8 +447,8 @@ static void sec_reasons(la_buf *b, const cJSON *sum)
     note(b, "A row can carry several reasons, so the bars may add up to more than the "
             "flagged rows.");
     if (ni) {
-        la_buf_adds(b, "<table class=\"small\"><caption>Informational reasons: counted, "
-                       "queued only with <code>--min-score 0</code></caption><tr><th>reason</th>"
+        la_buf_adds(b, "<table class=\"small\"><caption>Informational reasons: low priority "
+                       "on their own, queued by default only beside another reason</caption><tr><th>reason</th>"
                        "<th class=\"n\">rows</th></tr>\n");
         for (int i = 0; i < ni; i++) {
             la_buf_adds(b, "<tr><td><span class=\"code\">");
