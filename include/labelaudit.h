@@ -130,6 +130,9 @@ typedef struct la_options {
     const char *annotator_key;    /* object form key for the rater; "annotator" */
     const char *annotation_label_key; /* object form key for the label; "label" */
     const char *votes;            /* comma list of count columns, or NULL */
+    const char *context_fields;   /* comma list of field paths passed through
+                                     to the review formats as context for
+                                     reviewers (e.g. "prev_turn"), or NULL */
     const char *vote_classes;     /* comma list mapping each column to a class
                                      name, or NULL to use the label table */
     const char *scores_path;      /* an outside probability per row, or NULL */
@@ -177,9 +180,14 @@ typedef struct la_options {
     const char *reasons;          /* comma list filter, or NULL */
     la_format format;
 
+    /* reviewers' measurements */
+    const char *calibration_path; /* la_calibration file from `apply`, or
+                                     NULL: a prior for the evidence model */
+
     /* reports */
     const char *summary_path, *rejects_path, *report_path;
     const char *annotator_report_path;
+    const char *command_line;     /* shown in the report, or NULL */
     int quiet;
     int progress;                 /* -1 auto (stderr is a tty), 0, 1 */
     int max_diagnostics;          /* per-line diagnostics before capping; 20 */
@@ -240,6 +248,10 @@ typedef struct la_result {
                                           wrong (or that the row should be
                                           removed), in [0,1] */
     const char *text; size_t text_len; /* the original text value */
+    const char *context_json; size_t context_json_len; /* with
+                                          --context-fields: a JSON object of
+                                          path -> the row's value (absent
+                                          fields omitted), else NULL */
 
     int nfind; la_finding find[LA_MAX_FINDINGS];
     int nev; la_evidence ev[LA_MAX_EVIDENCE];
@@ -326,6 +338,11 @@ la_writer *la_writer_new(la_format fmt, FILE *out);
 int la_writer_write(la_writer *w, const la_result *r);
 /* Writes any closing bytes (the JSON array end). Returns LA_OK or LA_EIO. */
 int la_writer_finish(la_writer *w);
+/* Writes a Label Studio labeling config (XML) that matches the rows
+ * written so far: every evidence kind and label value they use, plus the
+ * "remove" choice. Written to a temporary file and renamed, so path is
+ * complete or untouched. Returns LA_OK or LA_EIO (errno holds the cause). */
+int la_writer_ls_config(la_writer *w, const char *path);
 void la_writer_free(la_writer *w);
 
 /* Parses "jsonl", "csv", ...; -1 when unknown. */
@@ -363,6 +380,61 @@ void la_output_free(la_output *o);
  * seen too). Returns LA_OK, or LA_EUSAGE with the reason in err. */
 int la_outputs_check(const char *const *outputs, const char *const *what, size_t n,
                      const char *const *inputs, size_t m, char *err, size_t errlen);
+/* ---- applying reviewed decisions ------------------------------------------------ */
+
+/* `labelaudit apply`: reviewed decisions (a filled-in CSV queue, a Label
+ * Studio JSON export, Argilla records with responses, Prodigy db-out)
+ * written back into the dataset. String fields are borrowed. */
+typedef struct la_apply_options {
+    const char *dataset;          /* the JSON Lines file the queue came from */
+    const char *decisions;        /* the reviewed decisions */
+    const char *decisions_format; /* NULL or "auto": from the content; else
+                                     csv, label-studio, argilla, prodigy */
+    const char *output;           /* corrected dataset; NULL with in_place */
+    int in_place;                 /* replace the dataset (atomically) */
+    int force;                    /* let output replace an existing file */
+    const char *log_path;         /* change log (JSON Lines), or NULL */
+    const char *calibration_path; /* precision table (JSON), or NULL */
+    const char *id_path, *label_path; /* as in la_options */
+    const char *labeler_path;     /* field naming who labeled the row, or NULL */
+    const char *annotations_path, *annotators_path; /* per-annotator labels */
+    const char *annotator_key, *annotation_label_key;
+    int quiet;                    /* no report on out */
+} la_apply_options;
+
+void la_apply_options_init(la_apply_options *o);
+
+/* Applies the decisions: reads the dataset twice (first to check every
+ * decision against its ids and label values, then to write), so either
+ * every output is written completely (each through a temporary file and a
+ * rename) or none is touched. Prints the counts and the calibration table
+ * on out; diagnostics ("labelaudit: FILE:LINE: ...") on stderr. Returns
+ * an exit status: 0 applied, 1 the decisions are invalid (nothing
+ * written), 2 usage error, 4 read or write error. */
+int la_apply_run(const la_apply_options *o, FILE *out);
+
+/* The audit's precision as reviewers measured it (written by apply with
+ * --calibration FILE). */
+typedef struct la_calibration la_calibration;
+
+/* Reads a calibration file. NULL on error, with "FILE[:LINE]: why" in err. */
+la_calibration *la_calibration_load(const char *path, char *err, size_t errlen);
+/* Share of the reviewed rows with reason r that reviewers confirmed
+ * (relabeled or removed); -1 when none was reviewed. *reviewed, when not
+ * NULL, receives the number of rows behind it. */
+double la_calibration_precision(const la_calibration *c, la_reason r, long *reviewed);
+/* The same for the score band (tenths of [0,1]) that score falls in. */
+double la_calibration_band_precision(const la_calibration *c, double score, long *reviewed);
+void la_calibration_free(la_calibration *c);
+
+/* ---- comparing two audits ------------------------------------------------------------ */
+
+/* `labelaudit diff`: compares two --summary files (before and after a
+ * review) and prints the table on out; with html_path also writes it as
+ * an HTML page (atomically). Returns an exit status: 0, 2 when a summary
+ * cannot be read (a FILE:LINE message on stderr), 4 when the page cannot
+ * be written. */
+int la_diff_run(const char *before, const char *after, const char *html_path, FILE *out);
 
 /* ---- explain --------------------------------------------------------------- */
 

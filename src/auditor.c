@@ -150,8 +150,8 @@ typedef struct worker {
 
 /* The strings and findings of a kept row, in the item arena. */
 typedef struct item_body {
-    char *id, *label_json, *text;
-    uint32_t id_len, label_json_len;
+    char *id, *label_json, *text, *context_json;
+    uint32_t id_len, label_json_len, context_json_len;
     size_t text_len;
     uint8_t id_is_number, nfind, nev;
     la_finding *find;
@@ -444,6 +444,7 @@ static void result_from_body(la_auditor *a, const item *it, const item_body *b, 
     r->label_json = b->label_json; r->label_json_len = b->label_json_len;
     r->label_class = (la_class)it->label_class;
     r->text = b->text; r->text_len = b->text_len;
+    r->context_json = b->context_json; r->context_json_len = b->context_json_len;
     r->nfind = b->nfind;
     if (b->nfind) memcpy(r->find, b->find, b->nfind * sizeof *r->find);
     r->nev = b->nev;
@@ -481,6 +482,10 @@ static item_body *make_body(la_auditor *a, const la_result *r)
     }
     b->text = la_arena_strndup(ar, r->text, r->text_len);
     b->text_len = r->text_len;
+    if (r->context_json) {
+        b->context_json = la_arena_strndup(ar, r->context_json, r->context_json_len);
+        b->context_json_len = (uint32_t)r->context_json_len;
+    }
     if (r->nfind) {
         b->nfind = (uint8_t)r->nfind;
         b->find = la_arena_alloc(ar, (size_t)r->nfind * sizeof *b->find);
@@ -600,6 +605,8 @@ static void remember_top(la_auditor *a, const la_result *r)
     c->id = la_xstrndup(r->id, r->id_len);
     c->label_json = r->label_json ? la_xstrndup(r->label_json, r->label_json_len) : NULL;
     c->cluster.of = r->cluster.has_cluster ? la_xstrndup(r->cluster.of, r->cluster.of_len) : NULL;
+    c->context_json = NULL;   /* the report does not show it */
+    c->context_json_len = 0;
 }
 
 /* A row that passed the filters: counted in the summary (before --top,
@@ -1275,6 +1282,8 @@ static int load_item(la_auditor *a, item *it, la_result *r, la_row *row, la_buf 
     empty.label_json = (char *)row->r.label_json;
     empty.label_json_len = (uint32_t)row->r.label_json_len;
     empty.text = (char *)row->r.text; empty.text_len = row->r.text_len;
+    empty.context_json = (char *)row->r.context_json;
+    empty.context_json_len = (uint32_t)row->r.context_json_len;
     result_from_body(a, it, &empty, r);
     *reread = 1;
     return 1;
@@ -1431,9 +1440,24 @@ static int cmp_top(const void *x, const void *y)
 static int write_report(FILE *f, void *ud)
 {
     struct report_args *ra = ud;
-    qsort(ra->a->top, (size_t)ra->a->ntop, sizeof ra->a->top[0], cmp_top);
-    return la_report_write(f, ra->summary, (const la_result *const *)ra->a->top,
-                           (size_t)ra->a->ntop);
+    la_auditor *a = ra->a;
+    qsort(a->top, (size_t)a->ntop, sizeof a->top[0], cmp_top);
+    la_buf names;
+    la_buf_init(&names);
+    for (size_t i = 0; i < a->nfiles; i++) {
+        if (i) la_buf_adds(&names, ", ");
+        la_buf_adds(&names, a->files[i]);
+    }
+    char err[512];
+    la_calibration *cal = a->opt.calibration_path
+                              ? la_calibration_load(a->opt.calibration_path, err, sizeof err)
+                              : NULL;
+    la_report_info info = { names.p, a->opt.command_line, cal };
+    int rc = la_report_write(f, ra->summary, &info, (const la_result *const *)a->top,
+                             (size_t)a->ntop);
+    la_calibration_free(cal);
+    la_buf_free(&names);
+    return rc;
 }
 
 /* The summary's "stages" object: nanoseconds per row read for each stage

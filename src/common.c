@@ -6,13 +6,19 @@
  * wrappers, so callers never check for NULL. la_buf keeps its bytes
  * NUL-terminated after every append so it can be handed to C APIs. The
  * arena is a singly linked list of chunks; la_arena_reset keeps the first
- * chunk so a recycled arena does not touch malloc in steady state.
+ * chunk so a recycled arena does not touch malloc in steady state. An
+ * atomic output file (la_atomic_*) is written beside its path and renamed
+ * into place, the one way every output that must not be half-written is
+ * produced.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "la_common.h"
 
@@ -440,4 +446,78 @@ int la_split_commas(const char *s, void (*fn)(const char *p, size_t n, void *ud)
         s = e + 1;
     }
     return count;
+}
+
+/* ---- atomic output files ------------------------------------------------------ */
+
+int la_atomic_open(la_atomic *a, const char *path, int mode)
+{
+    memset(a, 0, sizeof *a);
+    size_t n = strlen(path);
+    a->path = la_xstrdup(path);
+    a->tmp = la_xmalloc(n + 16);
+    snprintf(a->tmp, n + 16, "%s.la-XXXXXX", path);
+    int fd = mkstemp(a->tmp);
+    if (fd < 0) goto fail;
+    if (mode < 0) {                 /* what open(2) would give: 0666 & ~umask */
+        mode_t um = umask(0);
+        umask(um);
+        mode = 0666 & ~(int)um;
+    }
+    if (fchmod(fd, (mode_t)mode) != 0 || !(a->f = fdopen(fd, "wb"))) {
+        int e = errno;
+        close(fd);
+        remove(a->tmp);
+        errno = e;
+        goto fail;
+    }
+    return LA_OK;
+fail:
+    free(a->tmp);
+    free(a->path);
+    a->tmp = a->path = NULL;
+    return LA_EIO;
+}
+
+int la_atomic_commit(la_atomic *a)
+{
+    int ok = ferror(a->f) == 0;
+    if (fflush(a->f) != 0) ok = 0;
+    if (ok && fsync(fileno(a->f)) != 0) ok = 0;
+    int e = errno;
+    if (fclose(a->f) != 0) ok = 0;
+    a->f = NULL;
+    if (ok && rename(a->tmp, a->path) != 0) ok = 0;
+    if (!ok) {
+        e = errno ? errno : e;
+        remove(a->tmp);
+        errno = e;
+    }
+    free(a->tmp);
+    free(a->path);
+    a->tmp = a->path = NULL;
+    return ok ? LA_OK : LA_EIO;
+}
+
+void la_atomic_abort(la_atomic *a)
+{
+    if (!a->tmp) return;
+    int e = errno;
+    if (a->f) fclose(a->f);
+    remove(a->tmp);
+    free(a->tmp);
+    free(a->path);
+    memset(a, 0, sizeof *a);
+    errno = e;
+}
+
+int la_write_file_atomic(const char *path, const char *data, size_t n)
+{
+    la_atomic a;
+    if (la_atomic_open(&a, path, -1) != LA_OK) return LA_EIO;
+    if (n && fwrite(data, 1, n, a.f) != n) {
+        la_atomic_abort(&a);
+        return LA_EIO;
+    }
+    return la_atomic_commit(&a);
 }

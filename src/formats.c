@@ -37,12 +37,59 @@ static const char *cls(la_class c)
     return la_class_name(c);
 }
 
-/* The class a reviewer is asked to confirm: the suggestion when there is
- * one, else the given label's class; NULL when neither is known. */
-static const char *proposed_class(const la_result *r)
+/* A JSON scalar as plain text: a string is decoded, any other value
+ * (number, true, ...) is its JSON text. Writes into tmp (reset first) and
+ * returns a pointer/length into tmp or into js; NULL and *n = 0 when js
+ * is NULL or empty. */
+static const char *json_text(const char *js, size_t len, la_buf *tmp, size_t *n)
 {
-    const char *s = cls(r->suggested);
-    return s ? s : cls(r->label_class);
+    *n = 0;
+    if (!js || !len) return NULL;
+    if (js[0] != '"') {                       /* number, bool: as written */
+        *n = len;
+        return js;
+    }
+    la_buf_reset(tmp);
+    cJSON *j = cJSON_ParseWithLength(js, len);
+    if (j && cJSON_IsString(j) && j->valuestring) la_buf_adds(tmp, j->valuestring);
+    else la_buf_add(tmp, js, len);            /* not reached on valid rows */
+    cJSON_Delete(j);
+    *n = tmp->len;
+    return tmp->p ? tmp->p : "";
+}
+
+/* What the reviewer is asked to confirm, as the plain text of a value of
+ * the dataset's own label column: LA_DECISION_REMOVE when the audit says
+ * the row does not belong; else the suggested value (suggested_json), or
+ * the suggested class name when the evidence model gave no value; NULL
+ * when there is no suggestion at all (the reviewer then only sees the
+ * given label: an export never proposes the label the row already has). */
+static const char *proposal(const la_result *r, la_buf *tmp, size_t *n)
+{
+    *n = 0;
+    if (r->remove) {
+        *n = strlen(LA_DECISION_REMOVE);
+        return LA_DECISION_REMOVE;
+    }
+    if (r->suggested_json) return json_text(r->suggested_json, r->suggested_json_len, tmp, n);
+    const char *c = cls(r->suggested);
+    if (c && r->suggested != r->label_class) {
+        *n = strlen(c);
+        return c;
+    }
+    return NULL;
+}
+
+/* Appends the proposal as a JSON string, or null. */
+static void add_proposal_json(la_buf *b, const la_result *r)
+{
+    la_buf tmp;
+    la_buf_init(&tmp);
+    size_t n;
+    const char *p = proposal(r, &tmp, &n);
+    if (p) la_buf_add_json_str(b, p, n);
+    else la_buf_adds(b, "null");
+    la_buf_free(&tmp);
 }
 
 /* Appends the row's id as JSON: a number stays a number, anything else is
@@ -67,19 +114,7 @@ static void add_id_str(la_buf *b, const la_result *r)
  * NULL when the row has no label. */
 static const char *label_text(const la_result *r, la_buf *tmp, size_t *n)
 {
-    *n = 0;
-    if (!r->label_json || !r->label_json_len) return NULL;
-    if (r->label_json[0] != '"') {            /* number, bool: as written */
-        *n = r->label_json_len;
-        return r->label_json;
-    }
-    la_buf_reset(tmp);
-    cJSON *j = cJSON_ParseWithLength(r->label_json, r->label_json_len);
-    if (j && cJSON_IsString(j) && j->valuestring) la_buf_adds(tmp, j->valuestring);
-    else la_buf_add(tmp, r->label_json, r->label_json_len);  /* not reached on valid rows */
-    cJSON_Delete(j);
-    *n = tmp->len;
-    return tmp->p;
+    return json_text(r->label_json, r->label_json_len, tmp, n);
 }
 
 /* Appends the label as a JSON string (decoded text, re-encoded). */
@@ -187,11 +222,96 @@ static void char_offsets(const la_result *r, uint32_t *cs, uint32_t *ce)
     }
 }
 
+/* ---- what reviewers read next to the text ------------------------------------ */
+
+/* The reasons' sentences joined with " | ". */
+static void why_text(la_buf *b, const la_result *r)
+{
+    for (int i = 0; i < r->nfind; i++) {
+        if (i) la_buf_adds(b, " | ");
+        la_buf_add(b, r->find[i].why, strnlen(r->find[i].why, LA_WHY_MAX));
+    }
+}
+
+/* The annotators' agreement in words ("4 of 5 annotators: non_toxic"),
+ * nothing when the row carries no judgments. */
+static void agreement_text(la_buf *b, const la_result *r)
+{
+    if (r->agreement.n <= 0) return;
+    const char *m = cls(r->agreement.majority);
+    int agree = (int)(r->agreement.share * r->agreement.n + 0.5);
+    if (m) la_buf_printf(b, "%d of %d annotators: %s", agree, r->agreement.n, m);
+    else la_buf_printf(b, "%d annotators, no majority", r->agreement.n);
+}
+
+/* The --context-fields of the row as "path: value" lines (a string value
+ * decoded, any other value as its JSON), nothing when there are none. */
+static void context_text(la_buf *b, const la_result *r)
+{
+    if (!r->context_json) return;
+    cJSON *o = cJSON_ParseWithLength(r->context_json, r->context_json_len);
+    int k = 0;
+    for (cJSON *c = o ? o->child : NULL; c; c = c->next) {
+        if (k++) la_buf_addc(b, '\n');
+        la_buf_adds(b, c->string);
+        la_buf_adds(b, ": ");
+        if (cJSON_IsString(c)) la_buf_adds(b, c->valuestring);
+        else {
+            char *js = cJSON_PrintUnformatted(c);
+            if (js) la_buf_adds(b, js);
+            cJSON_free(js);
+        }
+    }
+    cJSON_Delete(o);
+}
+
+/* Appends the JSON string made by fn (why_text, agreement_text, ...). */
+static void add_text_json(la_buf *b, const la_result *r, void (*fn)(la_buf *, const la_result *))
+{
+    la_buf t;
+    la_buf_init(&t);
+    fn(&t, r);
+    la_buf_add_json_str(b, t.p ? t.p : "", t.len);
+    la_buf_free(&t);
+}
+
+/* Indices of the row's distinct evidence spans that do not overlap, in
+ * text order: sorted by start (the longer first on a tie), a span that
+ * starts before the end of the last kept one is dropped. Prodigy and
+ * Argilla's span question both refuse overlapping spans. Returns the
+ * number kept in idx. */
+static int plain_spans(const la_result *r, int *idx)
+{
+    int n = 0;
+    for (int i = 0; i < r->nev && i < LA_MAX_EVIDENCE; i++)
+        if (ev_ok(r, i) && !ev_repeat(r, i)) idx[n++] = i;
+    for (int i = 1; i < n; i++) {           /* insertion sort, at most 48 */
+        int v = idx[i], j = i;
+        const la_evidence *e = &r->ev[v];
+        while (j > 0) {
+            const la_evidence *f = &r->ev[idx[j - 1]];
+            if (f->start < e->start || (f->start == e->start && f->end >= e->end)) break;
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = v;
+    }
+    int k = 0;
+    uint32_t last_end = 0;
+    for (int i = 0; i < n; i++) {
+        const la_evidence *e = &r->ev[idx[i]];
+        if (k && e->start < last_end) continue;
+        idx[k++] = idx[i];
+        last_end = e->end;
+    }
+    return k;
+}
+
 /* ---- CSV ------------------------------------------------------------------- */
 
 static const char csv_header[] =
-    "id,line,label,label_class,suggested,score,reasons,why,evidence,"
-    "cluster_of,similarity,agreement_share,text\r\n";
+    "id,line,label,label_class,suggested,score,decision,reviewer,reasons,why,"
+    "evidence,cluster_of,similarity,agreement,context,text\r\n";
 
 /* Appends one RFC 4180 field: quoted when it holds a comma, quote, CR or
  * LF, with quotes doubled. Bytes that are not valid UTF-8 (a "why" cut at
@@ -222,6 +342,16 @@ static void csv_bufield(la_buf *b, const la_buf *f)
     csv_field(b, f->p ? f->p : "", f->len);
 }
 
+/* A field made by fn, then the comma after it. */
+static void csv_textfield(la_buf *b, la_buf *f, const la_result *r,
+                          void (*fn)(la_buf *, const la_result *))
+{
+    la_buf_reset(f);
+    fn(f, r);
+    csv_bufield(b, f);
+    la_buf_addc(b, ',');
+}
+
 static void csv_row(la_buf *b, const la_result *r)
 {
     la_buf f;
@@ -232,29 +362,25 @@ static void csv_row(la_buf *b, const la_result *r)
     if (r->id) csv_field(b, r->id, r->id_len);
     else la_buf_printf(b, "%llu", (unsigned long long)r->line);
     la_buf_printf(b, ",%llu,", (unsigned long long)r->line);
-    /* label (decoded text), label_class, suggested */
+    /* label (decoded text), label_class, suggested (a value of the label
+     * column, or "remove") */
     const char *lt = label_text(r, &f, &n);
     if (lt) csv_field(b, lt, n);
     la_buf_addc(b, ',');
     if (cls(r->label_class)) la_buf_adds(b, cls(r->label_class));
     la_buf_addc(b, ',');
-    if (cls(r->suggested)) la_buf_adds(b, cls(r->suggested));
+    const char *pv = proposal(r, &f, &n);
+    if (pv) csv_field(b, pv, n);
     la_buf_addc(b, ',');
     la_buf_add_score(b, r->score);
-    la_buf_addc(b, ',');
+    /* decision and reviewer: empty, for the reviewer to fill in */
+    la_buf_adds(b, ",,,");
     /* reasons */
     la_buf_reset(&f);
     add_codes_joined(&f, r, "|");
     csv_bufield(b, &f);
     la_buf_addc(b, ',');
-    /* why */
-    la_buf_reset(&f);
-    for (int i = 0; i < r->nfind; i++) {
-        if (i) la_buf_adds(&f, " | ");
-        la_buf_adds(&f, r->find[i].why);
-    }
-    csv_bufield(b, &f);
-    la_buf_addc(b, ',');
+    csv_textfield(b, &f, r, why_text);
     /* evidence: kind:text per distinct span */
     la_buf_reset(&f);
     int k = 0;
@@ -275,9 +401,8 @@ static void csv_row(la_buf *b, const la_result *r)
         la_buf_addc(b, ',');
     }
     la_buf_addc(b, ',');
-    /* agreement_share */
-    if (r->agreement.n > 0) la_buf_add_score(b, r->agreement.share);
-    la_buf_addc(b, ',');
+    csv_textfield(b, &f, r, agreement_text);
+    csv_textfield(b, &f, r, context_text);
     /* text */
     csv_field(b, r->text ? r->text : "", r->text ? r->text_len : 0);
     la_buf_adds(b, "\r\n");
@@ -286,14 +411,22 @@ static void csv_row(la_buf *b, const la_result *r)
 
 /* ---- Label Studio ------------------------------------------------------------ */
 
-/* One task of a Label Studio JSON import: data (text, id, label, plus the
- * reasons and suggestion as display strings), one prediction whose result
- * holds a "choices" region for the proposed class and a "labels" region
- * per evidence span (character offsets), and meta with the reasons. */
+/* One task of a Label Studio JSON import. data: the text, id, the label
+ * as written, the proposal, and the strings the labeling config shows
+ * (reasons, why, agreement, context: always present, "" when empty,
+ * because Label Studio refuses a task that lacks a key the config names).
+ * One prediction: a "choices" region on the "label" control holding the
+ * proposal (a value of the dataset's label column, or "remove") and a
+ * "labels" region on the "evidence" control per distinct span, in
+ * characters; its score is the probability that the given label is
+ * wrong. la_fmt_ls_config writes the config that declares every choice
+ * and span label these tasks use. */
 static void ls_row(la_buf *b, const la_result *r)
 {
     uint32_t cs[LA_MAX_EVIDENCE] = { 0 }, ce[LA_MAX_EVIDENCE] = { 0 };
     char_offsets(r, cs, ce);
+    la_buf tmp;
+    la_buf_init(&tmp);
 
     la_buf_adds(b, "{\"data\":{\"text\":");
     la_buf_add_json_str(b, r->text ? r->text : "", r->text ? r->text_len : 0);
@@ -305,17 +438,27 @@ static void ls_row(la_buf *b, const la_result *r)
     la_buf_adds(b, ",\"label_class\":");
     if (cls(r->label_class)) la_buf_add_json_str(b, cls(r->label_class), strlen(cls(r->label_class)));
     else la_buf_adds(b, "null");
+    la_buf_adds(b, ",\"suggested\":");
+    add_proposal_json(b, r);
     la_buf_adds(b, ",\"reasons\":");
     add_codes_json(b, r);
+    la_buf_adds(b, ",\"why\":");
+    add_text_json(b, r, why_text);
+    la_buf_adds(b, ",\"agreement\":");
+    add_text_json(b, r, agreement_text);
+    la_buf_adds(b, ",\"context\":");
+    add_text_json(b, r, context_text);
+    la_buf_printf(b, ",\"line\":%llu", (unsigned long long)r->line);
     la_buf_adds(b, "},\"predictions\":[{\"model_version\":\"labelaudit-" LA_VERSION "\",\"score\":");
     la_buf_add_score(b, r->score);
     la_buf_adds(b, ",\"result\":[");
     int nres = 0;
-    const char *pc = proposed_class(r);
-    if (pc) {
+    size_t pn;
+    const char *pv = proposal(r, &tmp, &pn);
+    if (pv) {
         la_buf_adds(b, "{\"id\":\"label\",\"from_name\":\"label\",\"to_name\":\"text\","
                        "\"type\":\"choices\",\"value\":{\"choices\":[");
-        la_buf_add_json_str(b, pc, strlen(pc));
+        la_buf_add_json_str(b, pv, pn);
         la_buf_adds(b, "]}}");
         nres++;
     }
@@ -333,39 +476,63 @@ static void ls_row(la_buf *b, const la_result *r)
     }
     la_buf_adds(b, "]}],\"meta\":{\"reasons\":");
     add_codes_array(b, r);
-    la_buf_adds(b, ",\"why\":[");
-    for (int i = 0; i < r->nfind; i++) {
-        if (i) la_buf_addc(b, ',');
-        la_buf_add_json_str(b, r->find[i].why, strnlen(r->find[i].why, LA_WHY_MAX));
-    }
-    la_buf_adds(b, "],\"suggested\":");
-    if (cls(r->suggested)) la_buf_add_json_str(b, cls(r->suggested), strlen(cls(r->suggested)));
-    else la_buf_adds(b, "null");
     la_buf_printf(b, ",\"line\":%llu}}", (unsigned long long)r->line);
+    la_buf_free(&tmp);
 }
 
 /* ---- Argilla ------------------------------------------------------------------ */
 
-/* One Argilla v2 record per line (JSONL): id (string), fields.text, a
- * suggestion for the "label" question, and metadata. The keys are the
- * keyword arguments of argilla's Record and Suggestion classes. */
+/* One Argilla v2 record per line (JSONL), in the shape of rg.Record's
+ * keyword arguments: id (a string), fields (text, why, and context when
+ * the row has some), suggestions for the "label" question (the proposal,
+ * its score the probability that the given label is wrong, the agent)
+ * and for the "evidence" span question (non-overlapping character spans),
+ * and metadata (terms, integers and floats only, as Argilla's metadata
+ * properties take). */
 static void argilla_row(la_buf *b, const la_result *r)
 {
+    uint32_t cs[LA_MAX_EVIDENCE] = { 0 }, ce[LA_MAX_EVIDENCE] = { 0 };
+    char_offsets(r, cs, ce);
+    la_buf tmp;
+    la_buf_init(&tmp);
+
     la_buf_adds(b, "{\"id\":");
     add_id_str(b, r);
     la_buf_adds(b, ",\"fields\":{\"text\":");
     la_buf_add_json_str(b, r->text ? r->text : "", r->text ? r->text_len : 0);
+    la_buf_adds(b, ",\"why\":");
+    add_text_json(b, r, why_text);
+    if (r->context_json) {
+        la_buf_adds(b, ",\"context\":");
+        add_text_json(b, r, context_text);
+    }
     la_buf_adds(b, "},\"suggestions\":[");
-    const char *pc = proposed_class(r);
-    if (pc) {
+    size_t pn;
+    const char *pv = proposal(r, &tmp, &pn);
+    int ns = 0;
+    if (pv) {
         la_buf_adds(b, "{\"question_name\":\"label\",\"value\":");
-        la_buf_add_json_str(b, pc, strlen(pc));
+        la_buf_add_json_str(b, pv, pn);
         la_buf_adds(b, ",\"score\":");
         la_buf_add_score(b, r->score);
         la_buf_adds(b, ",\"agent\":\"labelaudit-" LA_VERSION "\"}");
+        ns++;
     }
-    /* Argilla metadata values are terms (strings or lists of strings),
-     * integers or floats; a missing label is left out rather than null. */
+    int idx[LA_MAX_EVIDENCE];
+    int nsp = plain_spans(r, idx);
+    if (nsp) {
+        if (ns++) la_buf_addc(b, ',');
+        la_buf_adds(b, "{\"question_name\":\"evidence\",\"value\":[");
+        for (int k = 0; k < nsp; k++) {
+            int i = idx[k];
+            const char *kind = r->ev[i].kind ? r->ev[i].kind : "evidence";
+            if (k) la_buf_addc(b, ',');
+            la_buf_printf(b, "{\"start\":%u,\"end\":%u,\"label\":", (unsigned)cs[i], (unsigned)ce[i]);
+            la_buf_add_json_str(b, kind, strlen(kind));
+            la_buf_addc(b, '}');
+        }
+        la_buf_adds(b, "],\"agent\":\"labelaudit-" LA_VERSION "\"}");
+    }
     la_buf_adds(b, "],\"metadata\":{");
     if (r->label_json && r->label_json_len) {
         la_buf_adds(b, "\"label\":");
@@ -381,25 +548,49 @@ static void argilla_row(la_buf *b, const la_result *r)
     add_codes_array(b, r);
     la_buf_adds(b, ",\"score\":");
     la_buf_add_score(b, r->score);
+    if (r->agreement.n > 0) {
+        la_buf_printf(b, ",\"annotators\":%d,\"agreement\":", r->agreement.n);
+        la_buf_add_score(b, r->agreement.share);
+        if (cls(r->agreement.majority)) {
+            la_buf_adds(b, ",\"majority\":");
+            la_buf_add_json_str(b, cls(r->agreement.majority), strlen(cls(r->agreement.majority)));
+        }
+    }
     la_buf_printf(b, ",\"line\":%llu}}\n", (unsigned long long)r->line);
+    la_buf_free(&tmp);
 }
 
 /* ---- Prodigy -------------------------------------------------------------------- */
 
+/* Prodigy's hashes are 32-bit signed integers; a task that already has
+ * them keeps them (set_hashes does not overwrite by default). The input
+ * hash covers the row's id and text, so two rows with the same text stay
+ * two tasks; the task hash adds the proposal. */
+static int32_t hash32(const la_result *r, const char *extra, size_t extra_len)
+{
+    uint64_t h = la_hash64(r->id ? r->id : "", r->id ? r->id_len : 0, 0x6c61u);
+    h = la_hash64(r->text ? r->text : "", r->text ? r->text_len : 0, h);
+    if (extra) h = la_hash64(extra, extra_len, h);
+    return (int32_t)(uint32_t)(h >> 32);
+}
+
 /* One Prodigy task per line: text, the label to accept or reject (the
- * proposed class), spans in character offsets, meta shown under the card
- * (plain strings and numbers, which Prodigy displays as they are). */
+ * proposal), non-overlapping spans in character offsets, meta shown under
+ * the card (plain strings and numbers), and the two hashes. */
 static void prodigy_row(la_buf *b, const la_result *r)
 {
     uint32_t cs[LA_MAX_EVIDENCE] = { 0 }, ce[LA_MAX_EVIDENCE] = { 0 };
     char_offsets(r, cs, ce);
+    la_buf tmp;
+    la_buf_init(&tmp);
 
     la_buf_adds(b, "{\"text\":");
     la_buf_add_json_str(b, r->text ? r->text : "", r->text ? r->text_len : 0);
-    const char *pc = proposed_class(r);
-    if (pc) {
+    size_t pn;
+    const char *pv = proposal(r, &tmp, &pn);
+    if (pv) {
         la_buf_adds(b, ",\"label\":");
-        la_buf_add_json_str(b, pc, strlen(pc));
+        la_buf_add_json_str(b, pv, pn);
     }
     la_buf_adds(b, ",\"meta\":{\"id\":");
     add_id_json(b, r);
@@ -409,12 +600,23 @@ static void prodigy_row(la_buf *b, const la_result *r)
     la_buf_add_score(b, r->score);
     la_buf_adds(b, ",\"reasons\":");
     add_codes_json(b, r);
+    la_buf_adds(b, ",\"why\":");
+    add_text_json(b, r, why_text);
+    if (r->agreement.n > 0) {
+        la_buf_adds(b, ",\"agreement\":");
+        add_text_json(b, r, agreement_text);
+    }
+    if (r->context_json) {
+        la_buf_adds(b, ",\"context\":");
+        add_text_json(b, r, context_text);
+    }
     la_buf_adds(b, "},\"spans\":[");
-    int k = 0;
-    for (int i = 0; i < r->nev && i < LA_MAX_EVIDENCE; i++) {
-        if (!ev_ok(r, i) || ev_repeat(r, i)) continue;
+    int idx[LA_MAX_EVIDENCE];
+    int nsp = plain_spans(r, idx);
+    for (int k = 0; k < nsp; k++) {
+        int i = idx[k];
         const char *kind = r->ev[i].kind ? r->ev[i].kind : "evidence";
-        if (k++) la_buf_addc(b, ',');
+        if (k) la_buf_addc(b, ',');
         la_buf_printf(b, "{\"start\":%u,\"end\":%u,\"label\":", (unsigned)cs[i], (unsigned)ce[i]);
         /* Prodigy's convention: span labels are upper case */
         char up[64];
@@ -425,7 +627,100 @@ static void prodigy_row(la_buf *b, const la_result *r)
         la_buf_add_json_str(b, up, n);
         la_buf_addc(b, '}');
     }
-    la_buf_adds(b, "]}\n");
+    la_buf_printf(b, "],\"_input_hash\":%ld,\"_task_hash\":%ld}\n",
+                  (long)hash32(r, NULL, 0), (long)hash32(r, pv ? pv : "", pn));
+    la_buf_free(&tmp);
+}
+
+/* ---- the Label Studio labeling config ------------------------------------------ */
+
+/* Adds s (n bytes) to a set of strings unless present. */
+static void seen_add(char ***set, size_t *nset, size_t *cap, const char *s, size_t n)
+{
+    for (size_t i = 0; i < *nset; i++)
+        if (strlen((*set)[i]) == n && memcmp((*set)[i], s, n) == 0) return;
+    LA_GROW(*set, *cap, *nset + 1);
+    (*set)[(*nset)++] = la_xstrndup(s, n);
+}
+
+void la_fmt_seen_init(la_fmt_seen *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void la_fmt_seen_free(la_fmt_seen *s)
+{
+    for (size_t i = 0; i < s->nkinds; i++) free(s->kinds[i]);
+    for (size_t i = 0; i < s->nlabels; i++) free(s->labels[i]);
+    free(s->kinds);
+    free(s->labels);
+    memset(s, 0, sizeof *s);
+}
+
+void la_fmt_note(la_fmt_seen *s, const la_result *r)
+{
+    la_buf tmp;
+    la_buf_init(&tmp);
+    size_t n;
+    const char *t = label_text(r, &tmp, &n);
+    if (t) seen_add(&s->labels, &s->nlabels, &s->labels_cap, t, n);
+    t = proposal(r, &tmp, &n);
+    if (t) seen_add(&s->labels, &s->nlabels, &s->labels_cap, t, n);
+    for (int i = 0; i < r->nev && i < LA_MAX_EVIDENCE; i++) {
+        if (!ev_ok(r, i)) continue;
+        const char *kind = r->ev[i].kind ? r->ev[i].kind : "evidence";
+        seen_add(&s->kinds, &s->nkinds, &s->kinds_cap, kind, strlen(kind));
+    }
+    if (r->context_json) s->context = 1;
+    la_buf_free(&tmp);
+}
+
+/* Appends s escaped for an XML attribute value. */
+static void xml_attr(la_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': la_buf_adds(b, "&amp;"); break;
+        case '<': la_buf_adds(b, "&lt;"); break;
+        case '>': la_buf_adds(b, "&gt;"); break;
+        case '"': la_buf_adds(b, "&quot;"); break;
+        default: la_buf_addc(b, *s);
+        }
+    }
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+void la_fmt_ls_config(la_fmt_seen *s, la_buf *b)
+{
+    qsort(s->kinds, s->nkinds, sizeof *s->kinds, cmp_str);
+    qsort(s->labels, s->nlabels, sizeof *s->labels, cmp_str);
+    la_buf_adds(b, "<View>\n"
+                   "  <Header value=\"$reasons\"/>\n"
+                   "  <Header value=\"$why\" size=\"6\"/>\n"
+                   "  <Header value=\"$agreement\" size=\"6\"/>\n");
+    if (s->context) la_buf_adds(b, "  <Text name=\"context\" value=\"$context\"/>\n");
+    la_buf_adds(b, "  <Labels name=\"evidence\" toName=\"text\">\n");
+    for (size_t i = 0; i < s->nkinds; i++) {
+        la_buf_adds(b, "    <Label value=\"");
+        xml_attr(b, s->kinds[i]);
+        la_buf_adds(b, "\"/>\n");
+    }
+    la_buf_adds(b, "  </Labels>\n"
+                   "  <Text name=\"text\" value=\"$text\"/>\n"
+                   "  <Choices name=\"label\" toName=\"text\" choice=\"single\" showInLine=\"true\">\n");
+    int has_remove = 0;
+    for (size_t i = 0; i < s->nlabels; i++) {
+        if (strcmp(s->labels[i], LA_DECISION_REMOVE) == 0) has_remove = 1;
+        la_buf_adds(b, "    <Choice value=\"");
+        xml_attr(b, s->labels[i]);
+        la_buf_adds(b, "\"/>\n");
+    }
+    if (!has_remove) la_buf_adds(b, "    <Choice value=\"" LA_DECISION_REMOVE "\"/>\n");
+    la_buf_adds(b, "  </Choices>\n</View>\n");
 }
 
 /* ---- dispatch ------------------------------------------------------------------- */

@@ -63,6 +63,8 @@ static void catch_signal(int sig)
 
 static const char usage_text[] =
 "Usage: labelaudit [OPTIONS] [FILE...]\n"
+"       labelaudit apply --decisions FILE --output FILE DATASET   (see apply --help)\n"
+"       labelaudit diff [--html FILE] BEFORE.json AFTER.json        (see diff --help)\n"
 "Audits a labeled text dataset (JSON Lines, files or stdin '-') and writes a\n"
 "review queue of rows whose label is probably wrong, one JSON object per line.\n"
 "\n"
@@ -77,6 +79,9 @@ static const char usage_text[] =
 "      --annotation-label-key KEY  label key in annotation objects (default: label)\n"
 "      --votes COLS            vote-count columns, e.g. votes.hate,votes.neither\n"
 "      --vote-classes CLASSES  class of each vote column (default: from the names)\n"
+"      --context-fields PATHS  fields shown to reviewers next to the text in\n"
+"                              the csv, label-studio, argilla and prodigy\n"
+"                              formats, e.g. prev_turn (comma list)\n"
 "\n"
 "Labels:\n"
 "      --toxic-values LIST     values meaning toxic (replaces the built-in table)\n"
@@ -137,6 +142,11 @@ static const char usage_text[] =
 "      --reasons CODES         keep only these reason codes (comma list)\n"
 "      --format FMT            jsonl, csv, label-studio, argilla or prodigy\n"
 "                              (default: jsonl)\n"
+"      --calibration FILE      the audit's precision as reviewers measured it\n"
+"                              (written by 'labelaudit apply --calibration')\n"
+"      --ls-config FILE        write the Label Studio labeling config that\n"
+"                              matches the queue (its evidence kinds and the\n"
+"                              dataset's label values)\n"
 "\n"
 "Reports (every output is replaced atomically when it is a regular file,\n"
 "written in place when it is a pipe or device; '-' is stdout, for one\n"
@@ -170,7 +180,9 @@ enum {
     OPT_DS_ITER, OPT_LEARN, OPT_NO_LEARN, OPT_FOLDS, OPT_LEARN_MIN,
     OPT_SCORES, OPT_REMOVALS, OPT_RAW_FINDINGS, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
     OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
-    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_STAGE_TIMES
+    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_STAGE_TIMES,
+    OPT_CONTEXT_FIELDS, OPT_LS_CONFIG,
+    OPT_CALIBRATION
 };
 
 static const struct option long_options[] = {
@@ -183,6 +195,9 @@ static const struct option long_options[] = {
     { "annotation-label-key", required_argument, NULL, OPT_ANNOTATION_LABEL_KEY },
     { "votes", required_argument, NULL, OPT_VOTES },
     { "vote-classes", required_argument, NULL, OPT_VOTE_CLASSES },
+    { "context-fields", required_argument, NULL, OPT_CONTEXT_FIELDS },
+    { "ls-config", required_argument, NULL, OPT_LS_CONFIG },
+    { "calibration", required_argument, NULL, OPT_CALIBRATION },
     { "toxic-values", required_argument, NULL, OPT_TOXIC },
     { "clean-values", required_argument, NULL, OPT_CLEAN },
     { "spam-values", required_argument, NULL, OPT_SPAM },
@@ -326,6 +341,32 @@ static int check_outputs(const la_options *o, const char *queue_path, int nin,
                             nin ? (size_t)nin : 1, err, errlen);
 }
 
+/* The command line as a shell would take it back: words with anything
+ * but letters, digits and -_./=,:@+ quoted in single quotes. Owned. */
+static char *command_line(int argc, char **argv)
+{
+    size_t cap = 1;
+    for (int i = 0; i < argc; i++) cap += 4 * strlen(argv[i]) + 3;
+    char *s = malloc(cap), *p = s;
+    if (!s) { fputs("labelaudit: out of memory\n", stderr); abort(); }
+    for (int i = 0; i < argc; i++) {
+        const char *w = i ? argv[i] : "labelaudit";
+        int plain = *w != '\0';
+        for (const char *c = w; *c; c++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:@+", *c))
+                plain = 0;
+        if (i) *p++ = ' ';
+        if (!plain) *p++ = '\'';
+        for (const char *c = w; *c; c++) {
+            if (*c == '\'' && !plain) { memcpy(p, "'\\''", 4); p += 4; }
+            else *p++ = *c;
+        }
+        if (!plain) *p++ = '\'';
+    }
+    *p = '\0';
+    return s;
+}
+
 /* ---- --explain -------------------------------------------------------------------- */
 
 static int run_explain(const la_options *opt, int json, int argc, char **argv)
@@ -358,12 +399,163 @@ static int run_explain(const la_options *opt, int json, int argc, char **argv)
     return EXIT_AUDITED;
 }
 
+/* ---- labelaudit apply ------------------------------------------------------------ */
+
+static const char apply_usage_text[] =
+"Usage: labelaudit apply --decisions FILE (--output FILE | --in-place) [OPTIONS] DATASET\n"
+"Writes reviewed decisions back into the dataset (JSON Lines): labels replaced,\n"
+"rows removed where the decision says so, every other byte and the order kept.\n"
+"Prints the counts and the audit's precision as the reviewers measured it.\n"
+"\n"
+"Decisions:\n"
+"      --decisions FILE        the reviewed queue: a filled-in csv export, a Label\n"
+"                              Studio JSON export, Argilla records with responses\n"
+"                              (JSON Lines) or a Prodigy db-out file\n"
+"      --decisions-format FMT  auto, csv, label-studio, argilla or prodigy\n"
+"                              (default: auto, from the content)\n"
+"\n"
+"Outputs (each written to a temporary file and renamed; nothing is written\n"
+"when a decision is invalid):\n"
+"  -o, --output FILE           the corrected dataset\n"
+"      --in-place              replace DATASET itself\n"
+"      --force                 let --output, --log, --calibration replace a file\n"
+"      --log FILE              change log, one JSON line per changed row\n"
+"      --calibration FILE      the precision table (JSON), for a later audit's\n"
+"                              --calibration\n"
+"\n"
+"Dataset fields:\n"
+"      --id PATH               id field (default: id; absent: the line number)\n"
+"      --label PATH            label field (default: label)\n"
+"      --labeler PATH          field naming who labeled the row\n"
+"      --annotations PATH      per-annotator labels (default: annotations); with\n"
+"      --annotators PATH       rater ids (default: annotators), the annotators\n"
+"                              whose label was overturned are counted\n"
+"      --annotator-key KEY     rater key in annotation objects (default: annotator)\n"
+"      --annotation-label-key KEY  label key in annotation objects (default: label)\n"
+"\n"
+"  -q, --quiet                 no report\n"
+"  -h, --help                  this help\n"
+"\n"
+"Exit status: 0 applied, 1 invalid decisions (nothing written), 2 usage error,\n"
+"4 read or write error.\n";
+
+static int run_apply(int argc, char **argv)
+{
+    enum {
+        A_DECISIONS = 256, A_FORMAT, A_IN_PLACE, A_FORCE, A_LOG, A_CALIBRATION, A_ID,
+        A_LABEL, A_LABELER, A_ANNOTATIONS, A_ANNOTATORS, A_ANNOTATOR_KEY, A_ANN_LABEL_KEY
+    };
+    static const struct option apply_options[] = {
+        { "decisions", required_argument, NULL, A_DECISIONS },
+        { "decisions-format", required_argument, NULL, A_FORMAT },
+        { "output", required_argument, NULL, 'o' },
+        { "in-place", no_argument, NULL, A_IN_PLACE },
+        { "force", no_argument, NULL, A_FORCE },
+        { "log", required_argument, NULL, A_LOG },
+        { "calibration", required_argument, NULL, A_CALIBRATION },
+        { "id", required_argument, NULL, A_ID },
+        { "label", required_argument, NULL, A_LABEL },
+        { "labeler", required_argument, NULL, A_LABELER },
+        { "annotations", required_argument, NULL, A_ANNOTATIONS },
+        { "annotators", required_argument, NULL, A_ANNOTATORS },
+        { "annotator-key", required_argument, NULL, A_ANNOTATOR_KEY },
+        { "annotation-label-key", required_argument, NULL, A_ANN_LABEL_KEY },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    la_apply_options o;
+    la_apply_options_init(&o);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", apply_options, NULL)) != -1) {
+        switch (c) {
+        case A_DECISIONS: o.decisions = optarg; break;
+        case A_FORMAT: o.decisions_format = optarg; break;
+        case 'o': o.output = optarg; break;
+        case A_IN_PLACE: o.in_place = 1; break;
+        case A_FORCE: o.force = 1; break;
+        case A_LOG: o.log_path = optarg; break;
+        case A_CALIBRATION: o.calibration_path = optarg; break;
+        case A_ID: o.id_path = optarg; break;
+        case A_LABEL: o.label_path = optarg; break;
+        case A_LABELER: o.labeler_path = optarg; break;
+        case A_ANNOTATIONS: o.annotations_path = optarg; break;
+        case A_ANNOTATORS: o.annotators_path = optarg; break;
+        case A_ANNOTATOR_KEY: o.annotator_key = optarg; break;
+        case A_ANN_LABEL_KEY: o.annotation_label_key = optarg; break;
+        case 'q': o.quiet = 1; break;
+        case 'h':
+            fputs(apply_usage_text, stdout);
+            return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+        default:
+            fputs("Try 'labelaudit apply --help' for more information.\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1) {
+        fputs("labelaudit apply: one dataset file\n"
+              "Try 'labelaudit apply --help' for more information.\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (optind < argc) o.dataset = argv[optind];
+    int rc = la_apply_run(&o, stdout);
+    if (fflush(stdout) != 0 && rc == EXIT_AUDITED) rc = report_write_failure(errno ? errno : EIO);
+    return rc;
+}
+
+/* ---- labelaudit diff ---------------------------------------------------------------- */
+
+static const char diff_usage_text[] =
+"Usage: labelaudit diff [--html FILE] BEFORE.json AFTER.json\n"
+"Compares two --summary files of the same dataset (before and after a review):\n"
+"rows, rows per reason, per label value and class, agreement, keyed terms.\n"
+"\n"
+"      --html FILE             also write the comparison as an HTML page\n"
+"  -h, --help                  this help\n"
+"\n"
+"Exit status: 0 compared, 2 usage error or unreadable summary, 4 write error.\n";
+
+static int run_diff(int argc, char **argv)
+{
+    static const struct option diff_options[] = {
+        { "html", required_argument, NULL, 'H' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *html = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", diff_options, NULL)) != -1) {
+        switch (c) {
+        case 'H': html = optarg; break;
+        case 'h':
+            fputs(diff_usage_text, stdout);
+            return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+        default:
+            fputs("Try 'labelaudit diff --help' for more information.\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2) {
+        fputs("labelaudit diff: two summary files, before and after\n"
+              "Try 'labelaudit diff --help' for more information.\n", stderr);
+        return EXIT_USAGE;
+    }
+    int rc = la_diff_run(argv[optind], argv[optind + 1], html, stdout);
+    if (fflush(stdout) != 0 && rc == EXIT_AUDITED) rc = report_write_failure(errno ? errno : EIO);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "apply") == 0) return run_apply(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "diff") == 0) return run_diff(argc - 1, argv + 1);
     la_options opt;
     la_options_init(&opt);
     int explain = 0, json = 0;
     const char *queue_path = "-";
+    const char *ls_config = NULL;
     const char **lexfiles = calloc((size_t)argc + 1, sizeof *lexfiles);
     int nlexfiles = 0;
     if (!lexfiles) { fputs("labelaudit: out of memory\n", stderr); abort(); }
@@ -380,6 +572,9 @@ int main(int argc, char **argv)
         case OPT_ANNOTATION_LABEL_KEY: opt.annotation_label_key = optarg; break;
         case OPT_VOTES: opt.votes = optarg; break;
         case OPT_VOTE_CLASSES: opt.vote_classes = optarg; break;
+        case OPT_CONTEXT_FIELDS: opt.context_fields = optarg; break;
+        case OPT_LS_CONFIG: ls_config = optarg; break;
+        case OPT_CALIBRATION: opt.calibration_path = optarg; break;
         case OPT_TOXIC: opt.toxic_values = optarg; break;
         case OPT_CLEAN: opt.clean_values = optarg; break;
         case OPT_SPAM: opt.spam_values = optarg; break;
@@ -465,6 +660,14 @@ int main(int argc, char **argv)
         return rc;
     }
     if (opt.progress < 0) opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
+    char *cmdline = command_line(argc, argv);
+    opt.command_line = cmdline;
+    if (opt.calibration_path) {      /* a bad table is a usage error, up front */
+        char cerr[512];
+        la_calibration *cal = la_calibration_load(opt.calibration_path, cerr, sizeof cerr);
+        if (!cal) usage_error("--calibration: %s", cerr);
+        la_calibration_free(cal);
+    }
 
     signal(SIGPIPE, SIG_IGN);
     char err[512] = "";
@@ -488,6 +691,7 @@ int main(int argc, char **argv)
         la_writer_free(out.w);
         la_output_free(queue);
         free(lexfiles);
+        free(cmdline);
         return status ? status : EXIT_RESOURCE;
     }
     running = a;
@@ -528,6 +732,10 @@ int main(int argc, char **argv)
     }
     queue = NULL;
     running = NULL;
+    if (ls_config && !out.failed && la_writer_ls_config(out.w, ls_config) != LA_OK) {
+        fprintf(stderr, "labelaudit: %s: %s\n", ls_config, strerror(errno));
+        fin = LA_EIO;
+    }
 
     int rc = EXIT_AUDITED;
     const la_stats *st = la_auditor_stats(a);
@@ -546,6 +754,7 @@ int main(int argc, char **argv)
     la_auditor_free(a);
     la_writer_free(out.w);
     free(lexfiles);
+    free(cmdline);
     if (sig) {   /* end as the signal would have: the caller sees it */
         fflush(stderr);
         signal(sig, SIG_DFL);

@@ -213,6 +213,33 @@ static const char *type_name(const cJSON *v)
     return "of an unknown type";
 }
 
+size_t la_record_id_text(const cJSON *v, uint64_t line, char tmp[LA_ID_TMP],
+                         const char **out, int *is_number)
+{
+    if (v && cJSON_IsString(v) && v->valuestring) {
+        *out = v->valuestring;
+        *is_number = 0;
+        return strlen(v->valuestring);
+    }
+    int n;
+    if (v && cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
+        double d = v->valuedouble;
+        /* range first: converting a double past long long is undefined */
+        if (d > -1e15 && d < 1e15 && d == (double)(long long)d)
+            n = snprintf(tmp, LA_ID_TMP, "%lld", (long long)d);
+        else
+            n = snprintf(tmp, LA_ID_TMP, "%.17g", d);
+    } else {
+        /* absent, null, not a scalar, or a number past the double range
+         * (1e999 parses as infinity, which JSON cannot write): the 1-based
+         * line number */
+        n = snprintf(tmp, LA_ID_TMP, "%llu", (unsigned long long)line);
+    }
+    *out = tmp;
+    *is_number = 1;
+    return (size_t)n;
+}
+
 /* The id: a string as decoded, a number as spelled in the line (a double
  * would turn 1456789012345678901 into 1.4567890123456788e+18); absent,
  * null or not a scalar: the 1-based line number. */
@@ -276,6 +303,48 @@ static void set_label(la_row *row, const cJSON *root, const cJSON *label,
     char *copy = la_arena_strndup(arena, tmp, tl);   /* true, false */
     row->label_str = r->label_json = copy;
     row->label_len = r->label_json_len = tl;
+}
+
+/* Context for reviewers (--context-fields): the listed fields of the row
+ * as one compact JSON object, path -> value, in the order listed; fields
+ * the row lacks are left out, and no object is made when none is present.
+ * The formats show it next to the text (formats.c). */
+typedef struct context_acc {
+    const cJSON *root;
+    la_buf *out;
+    int n;
+} context_acc;
+
+static void add_context_field(const char *p, size_t n, void *ud)
+{
+    context_acc *c = ud;
+    char path[256];
+    if (n >= sizeof path) return;
+    memcpy(path, p, n);
+    path[n] = '\0';
+    const cJSON *v = la_record_path(c->root, path);
+    if (!v) return;
+    char *js = cJSON_PrintUnformatted(v);
+    if (!js) return;
+    la_buf_addc(c->out, c->n++ ? ',' : '{');
+    la_buf_add_json_str(c->out, path, n);
+    la_buf_addc(c->out, ':');
+    la_buf_adds(c->out, js);
+    cJSON_free(js);
+}
+
+static void set_context(la_row *row, const cJSON *root, const char *fields, la_arena *arena)
+{
+    la_buf b;
+    la_buf_init(&b);
+    context_acc c = { root, &b, 0 };
+    la_split_commas(fields, add_context_field, &c);
+    if (c.n) {
+        la_buf_addc(&b, '}');
+        row->r.context_json = la_arena_strndup(arena, b.p, b.len);
+        row->r.context_json_len = b.len;
+    }
+    la_buf_free(&b);
 }
 
 int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *labels,
@@ -346,5 +415,105 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
         return row->status = LA_ELABELTYPE;
     }
     set_label(row, root, label, labels, arena);
+    if (opt->context_fields) set_context(row, root, opt->context_fields, arena);
     return row->status = LA_OK;
+}
+
+/* ---- byte spans of members in the raw line ----------------------------------- */
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
+    return i;
+}
+
+/* End of the JSON string starting at s[i] == '"' (past the closing
+ * quote), or 0 when it does not close. */
+static size_t span_skip_string(const char *s, size_t n, size_t i)
+{
+    for (i++; i < n; i++) {
+        if (s[i] == '\\') i++;
+        else if (s[i] == '"') return i + 1;
+    }
+    return 0;
+}
+
+/* End of the JSON value starting at s[i], or 0 when malformed. */
+static size_t skip_value(const char *s, size_t n, size_t i)
+{
+    if (i >= n) return 0;
+    if (s[i] == '"') return span_skip_string(s, n, i);
+    if (s[i] != '{' && s[i] != '[') {
+        while (i < n && !strchr(",}] \t\r\n", s[i])) i++;
+        return i;
+    }
+    size_t depth = 0;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (c == '"') {
+            size_t e = span_skip_string(s, n, i);
+            if (!e) return 0;
+            i = e - 1;
+        } else if (c == '{' || c == '[') depth++;
+        else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+    }
+    return 0;
+}
+
+/* Whether the JSON string s[a..b) (quotes included) decodes to key. */
+static int key_equals(const char *s, size_t a, size_t b, const char *key, size_t klen)
+{
+    cJSON *k = cJSON_ParseWithLength(s + a, b - a);
+    int eq = k && cJSON_IsString(k) && strlen(k->valuestring) == klen &&
+             memcmp(k->valuestring, key, klen) == 0;
+    cJSON_Delete(k);
+    return eq;
+}
+
+/* The value span of the last member named key of the object at s[i]. */
+static int member_span(const char *s, size_t n, size_t i, const char *key, size_t klen,
+                       size_t *vs, size_t *ve)
+{
+    int found = 0;
+    i = skip_ws(s, n, i);
+    if (i >= n || s[i] != '{') return 0;
+    i = skip_ws(s, n, i + 1);
+    while (i < n && s[i] == '"') {
+        size_t ke = span_skip_string(s, n, i);
+        if (!ke) return 0;
+        size_t c = skip_ws(s, n, ke);
+        if (c >= n || s[c] != ':') return 0;
+        size_t v = skip_ws(s, n, c + 1), e = skip_value(s, n, v);
+        if (!e) return 0;
+        if (key_equals(s, i, ke, key, klen)) {
+            *vs = v;
+            *ve = e;
+            found = 1;
+        }
+        i = skip_ws(s, n, e);
+        if (i < n && s[i] == ',') i = skip_ws(s, n, i + 1);
+    }
+    return found;
+}
+
+int la_record_path_span(const char *s, size_t n, const char *path, size_t *start, size_t *end)
+{
+    size_t i = 0;
+    if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) i = 3;     /* a BOM */
+    if (!path || !*path) return 0;
+    if (member_span(s, n, i, path, strlen(path), start, end)) return 1;
+    const char *p = path;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        size_t vs, ve;
+        if (!member_span(s, n, i, p, len, &vs, &ve)) return 0;
+        if (!dot) {
+            *start = vs;
+            *end = ve;
+            return 1;
+        }
+        i = vs;
+        p = dot + 1;
+    }
 }

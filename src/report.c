@@ -28,10 +28,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
+#include "la_calibration.h"
 #include "la_common.h"
+#include "la_diff.h"
 #include "la_report.h"
 
 /* A queue row's text is shown up to this many bytes (cut at a character
@@ -80,6 +83,65 @@ static void esc(la_buf *b, const char *s, size_t n)
 static void escz(la_buf *b, const char *s)
 {
     if (s) esc(b, s, strlen(s));
+}
+
+/* Named entities scraped text often carries, decoded for display. */
+static const struct { const char *name; int32_t cp; } entities[] = {
+    { "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' }, { "apos", '\'' },
+    { "nbsp", 0xA0 }, { "hellip", 0x2026 }, { "mdash", 0x2014 }, { "ndash", 0x2013 },
+    { "lsquo", 0x2018 }, { "rsquo", 0x2019 }, { "ldquo", 0x201C }, { "rdquo", 0x201D }
+};
+
+/* Length of the entity at s (up to n bytes: "&amp;", "&#8217;", "&#x27;")
+ * with its code point in *cp, or 0 when s holds none. */
+static size_t entity_at(const char *s, size_t n, int32_t *cp)
+{
+    size_t k = 1;
+    if (n < 3 || s[0] != '&') return 0;
+    while (k < n && k < 12 && s[k] != ';') k++;
+    if (k >= n || s[k] != ';') return 0;
+    if (s[1] == '#') {
+        int hex = k > 2 && (s[2] == 'x' || s[2] == 'X');
+        long v = 0;
+        size_t i = hex ? 3 : 2;
+        if (i >= k) return 0;
+        for (; i < k; i++) {
+            int d = s[i] >= '0' && s[i] <= '9' ? s[i] - '0'
+                  : hex && s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10
+                  : hex && s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 10 : -1;
+            if (d < 0) return 0;
+            v = v * (hex ? 16 : 10) + d;
+            if (v > 0x10FFFF) return 0;
+        }
+        if (v == 0 || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+        *cp = (int32_t)v;
+        return k + 1;
+    }
+    for (size_t e = 0; e < LA_ARRAY_LEN(entities); e++)
+        if (strlen(entities[e].name) == k - 1 && memcmp(s + 1, entities[e].name, k - 1) == 0) {
+            *cp = entities[e].cp;
+            return k + 1;
+        }
+    return 0;
+}
+
+/* Shown text: HTML entities in the data ("&amp;", "&#8217;") decoded, as
+ * a reader of the original page saw them, then escaped like any string.
+ * Only for display; offsets and the exports keep the text as it is. */
+static void esc_shown(la_buf *b, const char *s, size_t n)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        int32_t cp;
+        size_t k = s[i] == '&' ? entity_at(s + i, n - i, &cp) : 0;
+        if (!k) continue;
+        esc(b, s + from, i - from);
+        char u[4];
+        esc(b, u, la_utf8_encode(cp, u));
+        i += k - 1;
+        from = i + 1;
+    }
+    esc(b, s + from, n - from);
 }
 
 /* An integer with thousands separators ("1,234,567"). */
@@ -343,6 +405,17 @@ static void sec_overview(la_buf *b, const cJSON *sum)
     section_close(b);
 }
 
+/* Reasons that are informational on their own: same-label duplicates,
+ * NO_EVIDENCE and LOW_AGREEMENT score under the default --min-score (0.3),
+ * as the README's "Queue" options say, so they reach the queue beside
+ * another reason or with --min-score 0. Pinned by
+ * tests/cases/report-run-and-review.case. */
+static int informational(la_reason r)
+{
+    return r == LA_R_DUPLICATE || r == LA_R_NEAR_DUPLICATE || r == LA_R_NO_EVIDENCE ||
+           r == LA_R_LOW_AGREEMENT;
+}
+
 static void sec_reasons(la_buf *b, const cJSON *sum)
 {
     section_open(b, "reasons", "Flags per reason");
@@ -352,14 +425,16 @@ static void sec_reasons(la_buf *b, const cJSON *sum)
         section_close(b);
         return;
     }
-    bar bars[64];
-    int n = 0;
-    /* the stable reason order first, then any code this build does not know */
+    bar bars[64], info[LA_R__COUNT];
+    int n = 0, ni = 0;
+    /* the stable reason order first, then any code this build does not know;
+     * informational reasons go to a table of their own */
     for (int r = 0; r < LA_R__COUNT && n < 64; r++) {
         const char *name = la_reason_name((la_reason)r);
         const cJSON *v = item(rs, name);
-        if (cJSON_IsNumber(v) && v->valuedouble > 0)
-            bars[n++] = (bar){ name, { v->valuedouble, 0 } };
+        if (!cJSON_IsNumber(v) || v->valuedouble <= 0) continue;
+        if (informational((la_reason)r)) info[ni++] = (bar){ name, { v->valuedouble, 0 } };
+        else bars[n++] = (bar){ name, { v->valuedouble, 0 } };
     }
     const cJSON *c;
     cJSON_ArrayForEach(c, rs) {
@@ -367,10 +442,23 @@ static void sec_reasons(la_buf *b, const cJSON *sum)
         if (la_reason_parse(c->string, strlen(c->string)) >= 0) continue;
         bars[n++] = (bar){ c->string, { c->valuedouble, 0 } };
     }
-    if (n) hbar_chart(b, "Rows flagged per reason", bars, n, 1);
+    if (n) hbar_chart(b, "Queued reasons: rows per reason", bars, n, 1);
     else note(b, "No row was flagged.");
     note(b, "A row can carry several reasons, so the bars may add up to more than the "
             "flagged rows.");
+    if (ni) {
+        la_buf_adds(b, "<table class=\"small\"><caption>Informational reasons: low priority "
+                       "on their own, queued by default only beside another reason</caption><tr><th>reason</th>"
+                       "<th class=\"n\">rows</th></tr>\n");
+        for (int i = 0; i < ni; i++) {
+            la_buf_adds(b, "<tr><td><span class=\"code\">");
+            escz(b, info[i].label);
+            la_buf_adds(b, "</span></td><td class=\"n\">");
+            add_int(b, info[i].v[0]);
+            la_buf_adds(b, "</td></tr>\n");
+        }
+        la_buf_adds(b, "</table>\n");
+    }
     section_close(b);
 }
 
@@ -858,7 +946,7 @@ static void marked_text(la_buf *b, const la_result *r)
                 if (cover < 0) cover = i;
                 ncover++;
             }
-        if (cover < 0) { esc(b, r->text + a, z - a); continue; }
+        if (cover < 0) { esc_shown(b, r->text + a, z - a); continue; }
         la_buf_printf(b, "<mark class=\"%s\" title=\"", mark_class(r->ev[cover].kind));
         int first = 1;
         for (int i = 0; i < nev; i++)
@@ -870,7 +958,7 @@ static void marked_text(la_buf *b, const la_result *r)
                 if (r->ev[i].severity) { la_buf_adds(b, ", "); escz(b, r->ev[i].severity); }
             }
         la_buf_adds(b, "\">");
-        esc(b, r->text + a, z - a);
+        esc_shown(b, r->text + a, z - a);
         la_buf_adds(b, "</mark>");
     }
     if (shown < n)
@@ -884,7 +972,23 @@ static void add_class_tag(la_buf *b, la_class c, const char *fallback)
     else la_buf_adds(b, fallback);
 }
 
-static void sec_queue(la_buf *b, const la_result *const *top, size_t ntop)
+/* The highlight colours of the evidence kinds, as the CSS gives them. */
+static void mark_legend(la_buf *b)
+{
+    static const char *const kinds[][2] = {
+        { "profanity", "profanity" }, { "slur", "slur, threat, dehumanizing" },
+        { "insult", "insult" }, { "identity", "identity term" },
+        { "positive", "positive words" }, { "negation", "negation, reporting" },
+        { "url", "link, spam phrase" }, { "target", "target, second person" },
+        { "other", "other evidence" }
+    };
+    la_buf_adds(b, "<p class=\"legend\">Highlights:");
+    for (size_t i = 0; i < LA_ARRAY_LEN(kinds); i++)
+        la_buf_printf(b, " <mark class=\"%s\">%s</mark>", kinds[i][0], kinds[i][1]);
+    la_buf_adds(b, " &middot; hover a highlight for its kind, category and severity</p>\n");
+}
+
+static void sec_queue(la_buf *b, const cJSON *sum, const la_result *const *top, size_t ntop)
 {
     section_open(b, "queue", "Top of the review queue");
     if (!ntop) {
@@ -892,9 +996,17 @@ static void sec_queue(la_buf *b, const la_result *const *top, size_t ntop)
         section_close(b);
         return;
     }
-    la_buf_adds(b, "<table class=\"queue\"><tr><th class=\"n\">#</th><th>row</th>"
-                   "<th>label &rarr; suggested</th><th>score</th><th>reasons</th>"
-                   "<th>text (evidence marked)</th></tr>\n");
+    double flagged = NAN;
+    num(sum, "rows_flagged", &flagged);
+    la_buf_adds(b, "<p class=\"meta\">Top ");
+    add_int(b, (double)ntop);
+    la_buf_adds(b, " of ");
+    if (isfinite(flagged)) add_int(b, flagged); else la_buf_adds(b, "n/a");
+    la_buf_adds(b, " flagged rows shown, most likely wrong first.</p>\n");
+    mark_legend(b);
+    la_buf_adds(b, "<table class=\"queue\"><tr><th class=\"n\">Rank</th><th>Row (id, line)</th>"
+                   "<th>Given label &rarr; suggestion</th><th>Probability the label is wrong</th>"
+                   "<th>Why it was flagged</th><th>Text, evidence highlighted</th></tr>\n");
     for (size_t i = 0; i < ntop; i++) {
         const la_result *r = top[i];
         if (!r) continue;
@@ -951,6 +1063,71 @@ static void sec_queue(la_buf *b, const la_result *const *top, size_t ntop)
     section_close(b);
 }
 
+/* ---- review outcome ------------------------------------------------------------- */
+
+/* What reviewers decided on an earlier queue of this data (the table of
+ * `labelaudit apply --calibration`, given to this audit with
+ * --calibration): per reason, rows reviewed, confirmed and the precision. */
+static void sec_review(la_buf *b, const la_calibration *cal)
+{
+    if (!cal) return;
+    section_open(b, "review", "Review outcome");
+    cJSON *j = la_calibration_json(cal);
+    double rv = 0, cf = 0;
+    num(j, "reviewed", &rv);
+    num(j, "confirmed", &cf);
+    la_buf_adds(b, "<p class=\"meta\">Reviewers confirmed ");
+    add_int(b, cf);
+    la_buf_adds(b, " of ");
+    add_int(b, rv);
+    la_buf_adds(b, " reviewed rows (");
+    add_pct(b, cf, rv);
+    la_buf_adds(b, "): relabeled or removed. Precision per reason is the share of its "
+                   "reviewed rows that reviewers confirmed.</p>\n");
+    la_buf_adds(b, "<table class=\"small\"><tr><th>reason</th><th class=\"n\">reviewed</th>"
+                   "<th class=\"n\">confirmed</th><th class=\"n\">precision</th></tr>\n");
+    const cJSON *x;
+    cJSON_ArrayForEach(x, item(j, "reasons")) {
+        double a = 0, c = 0;
+        num(x, "reviewed", &a);
+        num(x, "confirmed", &c);
+        la_buf_adds(b, "<tr><td><span class=\"code\">");
+        escz(b, x->string);
+        la_buf_adds(b, "</span></td><td class=\"n\">");
+        add_int(b, a);
+        la_buf_adds(b, "</td><td class=\"n\">");
+        add_int(b, c);
+        la_buf_adds(b, "</td><td class=\"n\">");
+        add_pct(b, c, a);
+        la_buf_adds(b, "</td></tr>\n");
+    }
+    la_buf_adds(b, "</table>\n");
+    const cJSON *labs = item(j, "labelers");
+    if (cJSON_GetArraySize(labs) > 0) {
+        la_buf_adds(b, "<table class=\"small\"><caption>Labelers overturned most</caption>"
+                       "<tr><th>labeler</th><th class=\"n\">overturned</th>"
+                       "<th class=\"n\">reviewed</th></tr>\n");
+        int k = 0;
+        cJSON_ArrayForEach(x, labs) {
+            double o = 0, a = 0;
+            num(x, "overturned", &o);
+            num(x, "reviewed", &a);
+            if (o <= 0 || k++ >= LIST_ROWS) continue;
+            const cJSON *name = item(x, "labeler");
+            la_buf_adds(b, "<tr><td>");
+            escz(b, cJSON_IsString(name) ? name->valuestring : "n/a");
+            la_buf_adds(b, "</td><td class=\"n\">");
+            add_int(b, o);
+            la_buf_adds(b, "</td><td class=\"n\">");
+            add_int(b, a);
+            la_buf_adds(b, "</td></tr>\n");
+        }
+        la_buf_adds(b, "</table>\n");
+    }
+    cJSON_Delete(j);
+    section_close(b);
+}
+
 /* ---- page ----------------------------------------------------------------------- */
 
 static const char css[] =
@@ -1004,31 +1181,80 @@ static const char css[] =
     "mark.url,mark.spam_phrase{background:#f3d4f0}"
     "mark.target,mark.second_person{background:#e4e8ee}"
     ".cut{color:var(--muted);font-size:12px}"
+    ".run{margin:10px 0 0;font-size:13px;color:var(--muted)}.run b{color:var(--fg);font-weight:600}"
+    ".legend mark{margin:0 2px}"
+    "mark.other{background:#e6e6e6}"
     "code{font:13px ui-monospace,'DejaVu Sans Mono',monospace}"
     "details summary{cursor:pointer;color:var(--accent);font-size:14px;margin-top:8px}"
     "footer{color:var(--muted);font-size:12px;text-align:center;padding:10px}";
 
-int la_report_write(FILE *out, const struct cJSON *summary,
+/* The page head up to <main>: the policy that forbids any request, the
+ * CSS, and a header with title and subtitle (HTML, already escaped). */
+static void page_open(la_buf *b, const char *title, const char *subtitle_html)
+{
+    la_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   /* the page may load nothing: a browser blocks (and logs)
+                    * any request, which tests/report/render.sh catches */
+                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                   "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+                   "form-action 'none'\">\n<title>");
+    la_buf_adds(b, title);
+    la_buf_adds(b, "</title>\n<style>");
+    la_buf_adds(b, css);
+    la_buf_adds(b, "</style>\n</head>\n<body>\n<header><h1>");
+    la_buf_adds(b, title);
+    la_buf_adds(b, "</h1><p>");
+    la_buf_adds(b, subtitle_html);
+    la_buf_adds(b, "</p></header>\n<main>\n");
+}
+
+/* Closes the page and writes it with one fwrite. */
+static int page_close_write(la_buf *b, FILE *out)
+{
+    la_buf_adds(b, "</main>\n<footer>Generated by labelaudit " LA_VERSION
+                   ". Offsets and counts are those of the queue and summary files.</footer>\n"
+                   "</body>\n</html>\n");
+    size_t w = fwrite(b->p, 1, b->len, out);
+    return (w != b->len || fflush(out) != 0 || ferror(out)) ? LA_EIO : LA_OK;
+}
+
+/* The run the report describes: dataset, date (UTC; SOURCE_DATE_EPOCH
+ * when set, so a build can reproduce a page), command line, version. */
+static void run_line(la_buf *b, const la_report_info *info)
+{
+    la_buf_adds(b, "<p class=\"run\"><b>Dataset</b> ");
+    escz(b, info && info->dataset ? info->dataset : "n/a");
+    time_t t = time(NULL);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) t = (time_t)strtoll(sde, NULL, 10);
+    struct tm tm;
+    char date[40] = "n/a";
+    if (gmtime_r(&t, &tm)) strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", &tm);
+    la_buf_printf(b, " &middot; <b>Date</b> %s &middot; <b>Version</b> labelaudit " LA_VERSION
+                     "</p>\n", date);
+    if (info && info->command_line) {
+        la_buf_adds(b, "<p class=\"run\"><b>Command</b> <code>");
+        escz(b, info->command_line);
+        la_buf_adds(b, "</code></p>\n");
+    }
+}
+
+int la_report_write(FILE *out, const struct cJSON *summary, const la_report_info *info,
                     const la_result *const *top, size_t ntop)
 {
     const cJSON *sum = cJSON_IsObject(summary) ? summary : NULL;
-    la_buf b;
+    la_buf b, sub;
     la_buf_init(&b);
-    la_buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    /* the page may load nothing: a browser blocks (and logs)
-                     * any request, which tests/report/render.sh catches */
-                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                    "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-                    "form-action 'none'\">\n"
-                    "<title>labelaudit report</title>\n<style>");
-    la_buf_adds(&b, css);
-    la_buf_adds(&b, "</style>\n</head>\n<body>\n<header><h1>labelaudit report</h1><p>");
-    add_num_or_na(&b, sum, "rows_flagged");
-    la_buf_adds(&b, " of ");
-    add_num_or_na(&b, sum, "rows_audited");
-    la_buf_adds(&b, " audited rows flagged for review &middot; labelaudit " LA_VERSION
-                    "</p></header>\n<main>\n<nav><a href=\"#overview\">Overview</a>"
+    la_buf_init(&sub);
+    add_num_or_na(&sub, sum, "rows_flagged");
+    la_buf_adds(&sub, " of ");
+    add_num_or_na(&sub, sum, "rows_audited");
+    la_buf_adds(&sub, " audited rows flagged for review");
+    page_open(&b, "labelaudit report", sub.p);
+    la_buf_free(&sub);
+    run_line(&b, info);
+    la_buf_adds(&b, "<nav><a href=\"#overview\">Overview</a>"
                     "<a href=\"#reasons\">Reasons</a><a href=\"#labels\">Labels</a>"
                     "<a href=\"#scores\">Scores</a><a href=\"#purity\">Term purity</a>"
                     "<a href=\"#clusters\">Duplicates</a><a href=\"#agreement\">Agreement</a>"
@@ -1040,12 +1266,113 @@ int la_report_write(FILE *out, const struct cJSON *summary,
     sec_purity(&b, sum);
     sec_clusters(&b, sum);
     sec_agreement(&b, sum);
-    sec_queue(&b, top, ntop);
-    la_buf_adds(&b, "</main>\n<footer>Generated by labelaudit " LA_VERSION
-                    ". Offsets and counts are those of the queue and summary files.</footer>\n"
-                    "</body>\n</html>\n");
-    size_t w = fwrite(b.p, 1, b.len, out);
-    int rc = (w != b.len || fflush(out) != 0 || ferror(out)) ? LA_EIO : LA_OK;
+    sec_review(&b, info ? info->calibration : NULL);
+    sec_queue(&b, sum, top, ntop);
+    int rc = page_close_write(&b, out);
+    la_buf_free(&b);
+    return rc;
+}
+
+/* ---- before and after (labelaudit diff) ------------------------------------------- */
+
+static void diff_row(const char *name, double x, double y, void *ud)
+{
+    la_buf *b = ud;
+    la_buf_adds(b, "<tr><td>");
+    /* the row counts read as words ("rows_read" -> "rows read") */
+    if (la_reason_parse(name, strlen(name)) >= 0 || strncmp(name, "rows_", 5) != 0) {
+        escz(b, name);                       /* reason codes and label values as they are */
+    } else {
+        la_buf_adds(b, "rows ");
+        escz(b, name + 5);
+    }
+    la_buf_adds(b, "</td><td class=\"n\">");
+    add_int(b, x);
+    la_buf_adds(b, "</td><td class=\"n\">");
+    add_int(b, y);
+    la_buf_printf(b, "</td><td class=\"n\">%s", y > x ? "+" : "");
+    add_int(b, y - x);
+    la_buf_adds(b, "</td></tr>\n");
+}
+
+static void diff_table(la_buf *b, const char *caption, const cJSON *x, const cJSON *y,
+                       const char *path)
+{
+    la_buf_adds(b, "<table class=\"small\"><caption>");
+    escz(b, caption);
+    la_buf_adds(b, "</caption><tr><th></th><th class=\"n\">before</th><th class=\"n\">after</th>"
+                   "<th class=\"n\">change</th></tr>\n");
+    if (path) la_diff_rows(x, y, path, diff_row, b);
+    else {
+        static const char *const rows[] = { "rows_read", "rows_audited", "rows_rejected",
+                                            "rows_flagged" };
+        for (size_t i = 0; i < LA_ARRAY_LEN(rows); i++) {
+            double u = 0, v = 0;
+            num(x, rows[i], &u);
+            num(y, rows[i], &v);
+            diff_row(rows[i], u, v, b);
+        }
+    }
+    la_buf_adds(b, "</table>\n");
+}
+
+static void diff_term(const char *term, int in_before, int in_after, void *ud)
+{
+    la_buf *b = ud;
+    la_buf_adds(b, "<tr><td>");
+    escz(b, term);
+    la_buf_adds(b, "</td><td>");
+    la_buf_adds(b, in_before && in_after ? "still keyed" : in_before ? "gone" : "new");
+    la_buf_adds(b, "</td></tr>\n");
+}
+
+static void sec_diff(la_buf *b, const cJSON *x, const cJSON *y)
+{
+    section_open(b, "diff", "Before and after");
+    diff_table(b, "Rows", x, y, NULL);
+    diff_table(b, "Rows per reason", x, y, "reasons");
+    diff_table(b, "Rows per label value", x, y, "labels.raw");
+    diff_table(b, "Rows per label class", x, y, "labels.classes");
+    la_buf_adds(b, "<table class=\"small\"><caption>Annotator agreement</caption><tr><th></th>"
+                   "<th class=\"n\">before</th><th class=\"n\">after</th></tr>\n");
+    static const char *const ag[][2] = { { "alpha", "Krippendorff's alpha" },
+                                         { "observed_agreement", "observed agreement" },
+                                         { "not_majority", "rows not with the majority" } };
+    for (size_t i = 0; i < LA_ARRAY_LEN(ag); i++) {
+        la_buf_adds(b, "<tr><td>");
+        la_buf_adds(b, ag[i][1]);
+        la_buf_adds(b, "</td><td class=\"n\">");
+        add_num_or_na(b, item(x, "agreement"), ag[i][0]);
+        la_buf_adds(b, "</td><td class=\"n\">");
+        add_num_or_na(b, item(y, "agreement"), ag[i][0]);
+        la_buf_adds(b, "</td></tr>\n");
+    }
+    la_buf_adds(b, "</table>\n");
+    if (!cJSON_GetArraySize(item(x, "keyed_terms")) && !cJSON_GetArraySize(item(y, "keyed_terms"))) {
+        note(b, "No keyed terms (labeled toxic or spam almost every time), before or after.");
+    } else {
+        la_buf_adds(b, "<table class=\"small\"><caption>Keyed terms (labeled toxic or spam "
+                       "almost every time)</caption><tr><th>term</th><th>change</th></tr>\n");
+        la_diff_terms(x, y, diff_term, b);
+        la_buf_adds(b, "</table>\n");
+    }
+    section_close(b);
+}
+
+int la_report_write_diff(FILE *out, const struct cJSON *before, const struct cJSON *after,
+                         const char *before_name, const char *after_name)
+{
+    la_buf b, sub;
+    la_buf_init(&b);
+    la_buf_init(&sub);
+    escz(&sub, before_name);
+    la_buf_adds(&sub, " &rarr; ");
+    escz(&sub, after_name);
+    la_buf_adds(&sub, " &middot; labelaudit " LA_VERSION);
+    page_open(&b, "labelaudit: before and after", sub.p);
+    la_buf_free(&sub);
+    sec_diff(&b, cJSON_IsObject(before) ? before : NULL, cJSON_IsObject(after) ? after : NULL);
+    int rc = page_close_write(&b, out);
     la_buf_free(&b);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "la_format.h"
 
@@ -20,6 +21,7 @@ struct la_writer {
     la_buf buf;
     uint64_t nrows;
     int begun, failed;
+    la_fmt_seen seen;     /* kinds and label values, for la_writer_ls_config */
 };
 
 la_writer *la_writer_new(la_format fmt, FILE *out)
@@ -28,6 +30,7 @@ la_writer *la_writer_new(la_format fmt, FILE *out)
     w->fmt = fmt;
     w->out = out;
     la_buf_init(&w->buf);
+    la_fmt_seen_init(&w->seen);
     return w;
 }
 
@@ -50,6 +53,7 @@ int la_writer_write(la_writer *w, const la_result *r)
         w->begun = 1;
     }
     la_fmt_row(w->fmt, &w->buf, r, w->nrows++);
+    la_fmt_note(&w->seen, r);
     if (w->buf.len >= FLUSH_AT) return flush_buf(w);
     return LA_OK;
 }
@@ -70,9 +74,20 @@ int la_writer_finish(la_writer *w)
     return LA_OK;
 }
 
+int la_writer_ls_config(la_writer *w, const char *path)
+{
+    la_buf b;
+    la_buf_init(&b);
+    la_fmt_ls_config(&w->seen, &b);
+    int rc = la_write_file_atomic(path, b.p, b.len);
+    la_buf_free(&b);
+    return rc;
+}
+
 void la_writer_free(la_writer *w)
 {
     if (!w) return;
     la_buf_free(&w->buf);
+    la_fmt_seen_free(&w->seen);
     free(w);
 }

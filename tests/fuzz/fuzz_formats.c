@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FILE *out = fopen("/dev/null", "w");
         const la_result *top[1] = { &r };
         if (out) {
-            la_report_write(out, NULL, top, 1);
+            la_report_write(out, NULL, NULL, top, 1);
             fclose(out);
         }
     }

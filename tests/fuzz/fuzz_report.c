@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cJSON_free(text);
     FILE *out = fopen("/dev/null", "w");
     if (out) {
-        la_report_write(out, j, top, ntop);
+        la_report_write(out, j, NULL, top, ntop);
         fclose(out);
     }
     cJSON_Delete(j);

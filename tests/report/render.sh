@@ -14,7 +14,9 @@
 # Usage: sh tests/report/render.sh [REPORT.html...]
 #   With no argument it renders the sample report that the unit test
 #   binary writes ($LA_BUILD/unit/test_formats --write-report) and, when
-#   $LA is a built CLI, the report of corpora/sample.jsonl.
+#   $LA is a built CLI, the report of corpora/sample.jsonl, the report of
+#   the sample after its shipped review (corpora/sample.review.csv, with
+#   the review outcome) and the page of labelaudit diff between the two.
 #   SHOT_DIR (default: a scratch folder) keeps the screenshots.
 # Exit status: 0 all rendered cleanly, 1 a check failed, 77 skipped
 # (chromium is not installed, or there is nothing to render).
@@ -63,12 +65,18 @@ check() {
         bad=1
     fi
     run_browser "$html" --dump-dom > "$tmp/dom.html" 2> /dev/null
-    for id in overview reasons labels scores purity clusters agreement queue; do
+    # a report, or the page of labelaudit diff (its one section)
+    sections="overview reasons labels scores purity clusters agreement queue"
+    title='labelaudit report'
+    if grep -q '<section id="diff"' "$html"; then
+        sections=diff title='labelaudit: before and after'
+    fi
+    for id in $sections; do
         if ! grep -q "<section id=\"$id\"" "$tmp/dom.html"; then
             echo "  $name: section #$id missing from the rendered DOM"; bad=1
         fi
     done
-    grep -q '<title>labelaudit report</title>' "$tmp/dom.html" ||
+    grep -q "<title>$title</title>" "$tmp/dom.html" ||
         { echo "  $name: title missing from the rendered DOM"; bad=1; }
     return $bad
 }
@@ -98,9 +106,20 @@ if [ $# = 0 ]; then
        (cd "$top" && "$LA_BUILD/unit/test_formats" --write-report "$tmp/sample-report.html"); then
         set -- "$tmp/sample-report.html"
     fi
-    if [ -x "$LA" ] && "$LA" -q --report "$tmp/cli-report.html" "$top/corpora/sample.jsonl" \
-            > /dev/null 2>&1 && [ -s "$tmp/cli-report.html" ]; then
+    if [ -x "$LA" ] && "$LA" -q --report "$tmp/cli-report.html" --summary "$tmp/s1.json" \
+            "$top/corpora/sample.jsonl" > /dev/null 2>&1 && [ -s "$tmp/cli-report.html" ]; then
         set -- "$@" "$tmp/cli-report.html"
+        # the review loop's page: the sample after its shipped review, and
+        # the report with the review outcome
+        if "$LA" apply -q --decisions "$top/corpora/sample.review.csv" \
+               --output "$tmp/fixed.jsonl" --calibration "$tmp/cal.json" \
+               "$top/corpora/sample.jsonl" > /dev/null 2>&1 &&
+           "$LA" -q --calibration "$tmp/cal.json" --summary "$tmp/s2.json" \
+               --report "$tmp/cli-review-report.html" "$tmp/fixed.jsonl" > /dev/null 2>&1 &&
+           "$LA" diff --html "$tmp/cli-diff.html" "$tmp/s1.json" "$tmp/s2.json" > /dev/null 2>&1
+        then
+            set -- "$@" "$tmp/cli-review-report.html" "$tmp/cli-diff.html"
+        fi
     fi
     if [ $# = 0 ]; then
         echo "skip: no report to render (build test_formats or labelaudit first)"

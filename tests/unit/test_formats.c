@@ -75,6 +75,8 @@ static void row_profanity(la_result *r)
                 "labeled toxic, but the only signal is profanity used to praise");
     add_ev(r, "fucking", "profanity", "sexual", "strong");
     add_ev(r, "proud", "positive", NULL, NULL);
+    r->context_json = "{\"prev_turn\":\"who did this?\"}";
+    r->context_json_len = strlen(r->context_json);
 }
 
 /* Row 2: numeric id and label, a cluster, agreement, two reasons, a text
@@ -87,6 +89,7 @@ static void row_dup(la_result *r)
     r->label_json = "0"; r->label_json_len = 1;
     r->label_class = LA_CLASS_NON_TOXIC;
     r->suggested = LA_CLASS_TOXIC;
+    r->suggested_json = "1"; r->suggested_json_len = 1;   /* the dataset's own value */
     r->score = 0.5;
     set_text(r, "line one,\r\nsays \"hi\"\nend");
     add_finding(r, LA_R_LABEL_CONFLICT, 0.5, LA_CLASS_TOXIC,
@@ -103,8 +106,8 @@ static void row_dup(la_result *r)
     r->agreement.share = 2.0 / 3.0;
 }
 
-/* Row 3: no suggestion and an unknown label class: the proposed class
- * falls back to nothing, so no choice region / suggestion is emitted. */
+/* Row 3: an unknown label class and gibberish: the proposal is to remove
+ * the row. */
 static void row_unknown(la_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -113,6 +116,7 @@ static void row_unknown(la_result *r)
     r->label_json = "\"maybe\""; r->label_json_len = 7;
     r->label_class = LA_CLASS_UNKNOWN;
     r->suggested = LA_CLASS_UNKNOWN;
+    r->remove = 1;
     r->score = 0.3;
     set_text(r, "asdfgh qwerty zxcvb");
     add_finding(r, LA_R_GIBBERISH, 0.3, LA_CLASS_UNKNOWN, "no dictionary words");
@@ -231,12 +235,13 @@ static void test_csv(const la_result *rows)
     CHECK_INT(n, 4);
     if (n == 4 && !bad) {
         static const char *const cols[] = {
-            "id", "line", "label", "label_class", "suggested", "score", "reasons",
-            "why", "evidence", "cluster_of", "similarity", "agreement_share", "text"
+            "id", "line", "label", "label_class", "suggested", "score", "decision",
+            "reviewer", "reasons", "why", "evidence", "cluster_of", "similarity",
+            "agreement", "context", "text"
         };
-        CHECK_INT(recs[0].n, 13);
-        for (int i = 0; i < 13 && i < recs[0].n; i++) CHECK_STR(recs[0].f[i], cols[i]);
-        for (int i = 1; i < 4; i++) CHECK_INT(recs[i].n, 13);
+        CHECK_INT(recs[0].n, 16);
+        for (int i = 0; i < 16 && i < recs[0].n; i++) CHECK_STR(recs[0].f[i], cols[i]);
+        for (int i = 1; i < 4; i++) CHECK_INT(recs[i].n, 16);
         /* row 1 */
         CHECK_STR(recs[1].f[0], "c-102");
         CHECK_STR(recs[1].f[1], "102");
@@ -244,27 +249,32 @@ static void test_csv(const la_result *rows)
         CHECK_STR(recs[1].f[3], "toxic");
         CHECK_STR(recs[1].f[4], "non_toxic");
         CHECK_STR(recs[1].f[5], "0.87");
-        CHECK_STR(recs[1].f[6], "PROFANITY_ONLY");
-        CHECK_STR(recs[1].f[8], "profanity:fucking | positive:proud");
-        CHECK_STR(recs[1].f[9], "");
-        CHECK_STR(recs[1].f[12], rows[0].text);       /* quotes round-trip */
-        /* row 2: numeric label as its JSON text, two reasons, cluster */
+        CHECK_STR(recs[1].f[6], "");                   /* decision: to fill in */
+        CHECK_STR(recs[1].f[7], "");
+        CHECK_STR(recs[1].f[8], "PROFANITY_ONLY");
+        CHECK_STR(recs[1].f[10], "profanity:fucking | positive:proud");
+        CHECK_STR(recs[1].f[11], "");
+        CHECK_STR(recs[1].f[14], "prev_turn: who did this?");
+        CHECK_STR(recs[1].f[15], rows[0].text);       /* quotes round-trip */
+        /* row 2: numeric label as its JSON text, two reasons, cluster,
+         * the dataset's own suggested value */
         CHECK_STR(recs[2].f[0], "7");
         CHECK_STR(recs[2].f[2], "0");
-        CHECK_STR(recs[2].f[6], "LABEL_CONFLICT|NOT_MAJORITY");
-        CHECK_STR(recs[2].f[7], "same text as row 3, which is labeled toxic | 2 of 3 annotators said toxic");
-        CHECK_STR(recs[2].f[9], "3");
-        CHECK_STR(recs[2].f[10], "1");
-        CHECK_STR(recs[2].f[11], "0.6667");
-        CHECK_STR(recs[2].f[12], rows[1].text);       /* CR, LF, comma, quotes */
-        /* row 3: unknown class and no suggestion stay empty */
+        CHECK_STR(recs[2].f[4], "1");
+        CHECK_STR(recs[2].f[8], "LABEL_CONFLICT|NOT_MAJORITY");
+        CHECK_STR(recs[2].f[9], "same text as row 3, which is labeled toxic | 2 of 3 annotators said toxic");
+        CHECK_STR(recs[2].f[11], "3");
+        CHECK_STR(recs[2].f[12], "1");
+        CHECK_STR(recs[2].f[13], "2 of 3 annotators: toxic");
+        CHECK_STR(recs[2].f[15], rows[1].text);       /* CR, LF, comma, quotes */
+        /* row 3: unknown class and a removal */
         CHECK_STR(recs[3].f[2], "maybe");
         CHECK_STR(recs[3].f[3], "");
-        CHECK_STR(recs[3].f[4], "");
+        CHECK_STR(recs[3].f[4], "remove");
     }
     csv_free(recs, n);
     /* quoting is minimal: a plain field is not quoted */
-    CHECK(strstr(s, "\r\nc-102,102,toxic,toxic,non_toxic,0.87,PROFANITY_ONLY,") != NULL);
+    CHECK(strstr(s, "\r\nc-102,102,toxic,toxic,non_toxic,0.87,,,PROFANITY_ONLY,") != NULL);
     free(s);
 
     /* header only for an empty queue */
@@ -341,7 +351,9 @@ static void test_label_studio(const la_result *rows)
         int nch = 0, nlab = 0;
         const cJSON *reg;
         cJSON_ArrayForEach(reg, res) check_ls_region(reg, rows[i].text, &nch, &nlab);
-        CHECK_INT(nch, i == 2 ? 0 : 1);                 /* row 3 proposes nothing */
+        CHECK_INT(nch, 1);                              /* row 3 proposes "remove" */
+        static const char *const shown[] = { "reasons", "why", "agreement", "context" };
+        for (int k = 0; k < 4; k++) CHECK(cJSON_IsString(get(data, shown[k])));
         CHECK_INT(nlab, i == 0 ? 2 : i == 1 ? 0 : 1);
         const cJSON *mr = get(meta, "reasons");
         CHECK(cJSON_IsArray(mr) && cJSON_GetArraySize(mr) == rows[i].nfind);
@@ -390,15 +402,30 @@ static void test_argilla(const la_result *rows)
         CHECK_STR(get(fields, "text")->valuestring, rows[i].text);
         const cJSON *sug = get(r, "suggestions");
         CHECK(cJSON_IsArray(sug));
-        CHECK_INT(cJSON_GetArraySize(sug), i == 2 ? 0 : 1);
+        /* a label suggestion, and a span suggestion when there is evidence */
+        CHECK_INT(cJSON_GetArraySize(sug), i == 1 ? 1 : 2);
         const cJSON *sg;
         cJSON_ArrayForEach(sg, sug) {
             CHECK(cJSON_IsString(get(sg, "question_name")));
-            CHECK(cJSON_IsString(get(sg, "value")));
-            CHECK(cJSON_IsNumber(get(sg, "score")));
             CHECK(cJSON_IsString(get(sg, "agent")));
-            CHECK(get(sg, "score")->valuedouble >= 0 && get(sg, "score")->valuedouble <= 1);
-            CHECK_INT(cJSON_GetArraySize(sg), 4);
+            if (!cJSON_IsString(get(sg, "question_name"))) continue;
+            if (strcmp(get(sg, "question_name")->valuestring, "label") == 0) {
+                CHECK(cJSON_IsString(get(sg, "value")));
+                CHECK(cJSON_IsNumber(get(sg, "score")));
+                CHECK(get(sg, "score")->valuedouble == rows[i].score);   /* a probability */
+                CHECK_INT(cJSON_GetArraySize(sg), 4);
+                continue;
+            }
+            CHECK_STR(get(sg, "question_name")->valuestring, "evidence");
+            const cJSON *v = get(sg, "value"), *sp;
+            CHECK(cJSON_IsArray(v));
+            int last_end = 0;
+            cJSON_ArrayForEach(sp, v) {
+                CHECK(cJSON_IsNumber(get(sp, "start")) && cJSON_IsNumber(get(sp, "end")));
+                CHECK(cJSON_IsString(get(sp, "label")));
+                CHECK(get(sp, "start")->valueint >= last_end);           /* no overlap */
+                last_end = get(sp, "end")->valueint;
+            }
         }
         /* metadata values: terms (string or list of strings), int, float */
         const cJSON *md = get(r, "metadata"), *m;
@@ -422,6 +449,12 @@ static void test_argilla(const la_result *rows)
         CHECK_STR(get(cJSON_GetArrayItem(get(recs[0], "suggestions"), 0), "value")->valuestring,
                   "non_toxic");
         CHECK(get(get(recs[2], "metadata"), "label_class") == NULL);
+        CHECK_STR(get(cJSON_GetArrayItem(get(recs[1], "suggestions"), 0), "value")->valuestring, "1");
+        CHECK_STR(get(cJSON_GetArrayItem(get(recs[2], "suggestions"), 0), "value")->valuestring,
+                  "remove");
+        CHECK_STR(get(get(recs[0], "fields"), "context")->valuestring, "prev_turn: who did this?");
+        CHECK(cJSON_IsString(get(get(recs[0], "fields"), "why")));
+        CHECK_INT(get(get(recs[1], "metadata"), "annotators")->valueint, 3);
     }
     for (int i = 0; i < n; i++) cJSON_Delete(recs[i]);
     free(s);
@@ -446,16 +479,23 @@ static void test_prodigy(const la_result *rows)
         CHECK(cJSON_IsString(get(meta, "reasons")));
         const cJSON *spans = get(t[i], "spans"), *sp;
         CHECK(cJSON_IsArray(spans));
+        int last_end = 0;
         cJSON_ArrayForEach(sp, spans) {
             const cJSON *st = get(sp, "start"), *en = get(sp, "end"), *lb = get(sp, "label");
             CHECK(cJSON_IsNumber(st) && cJSON_IsNumber(en) && cJSON_IsString(lb));
-            if (cJSON_IsNumber(st) && cJSON_IsNumber(en))
+            if (cJSON_IsNumber(st) && cJSON_IsNumber(en)) {
                 CHECK(st->valueint < en->valueint);
+                CHECK(st->valueint >= last_end);            /* spans never overlap */
+                last_end = en->valueint;
+            }
         }
+        CHECK(cJSON_IsNumber(get(t[i], "_input_hash")));
+        CHECK(cJSON_IsNumber(get(t[i], "_task_hash")));
     }
     if (n == 3) {
         CHECK_STR(get(t[0], "label")->valuestring, "non_toxic");
-        CHECK(get(t[2], "label") == NULL);
+        CHECK_STR(get(t[2], "label")->valuestring, "remove");
+        CHECK_STR(get(t[1], "label")->valuestring, "1");       /* the dataset's value */
         CHECK(cJSON_IsNumber(get(get(t[1], "meta"), "id")));
         const cJSON *sp = cJSON_GetArrayItem(get(t[0], "spans"), 0);
         char *sl = cp_slice(rows[0].text, get(sp, "start")->valueint, get(sp, "end")->valueint);
@@ -490,6 +530,65 @@ static void test_offsets(void)
     CHECK(strstr(s, "\"spans\":[{\"start\":0,\"end\":2,\"label\":\"THREAT\"},"
                     "{\"start\":3,\"end\":5,\"label\":\"INSULT\"}]") != NULL);
     free(s);
+}
+
+/* Two rows identical in text, label and spans but not in id stay two
+ * Prodigy tasks (distinct hashes); overlapping evidence is cut to spans
+ * that do not overlap, the longer one first at the same start. */
+static void test_prodigy_hashes_overlap(void)
+{
+    la_result r[2];
+    for (int i = 0; i < 2; i++) {
+        memset(&r[i], 0, sizeof r[i]);
+        r[i].id = i ? "b" : "a"; r[i].id_len = 1;
+        r[i].label_json = "\"toxic\""; r[i].label_json_len = 7;
+        r[i].label_class = LA_CLASS_TOXIC;
+        r[i].suggested = LA_CLASS_NON_TOXIC;
+        set_text(&r[i], "so proud of you");
+        add_finding(&r[i], LA_R_PROFANITY_ONLY, 0.8, LA_CLASS_NON_TOXIC, "praise");
+        add_ev(&r[i], "proud", "positive", NULL, NULL);
+        add_ev(&r[i], "so proud", "positive", NULL, NULL);
+        add_ev(&r[i], "proud of you", "positive", NULL, NULL);
+    }
+    char *s = render(LA_FORMAT_PRODIGY, r, 2);
+    cJSON *t[2] = { 0 };
+    CHECK_INT(parse_jsonl(s, t, 2), 2);
+    if (t[0] && t[1]) {
+        CHECK(get(t[0], "_input_hash")->valuedouble != get(t[1], "_input_hash")->valuedouble);
+        CHECK(get(t[0], "_task_hash")->valuedouble != get(t[1], "_task_hash")->valuedouble);
+        CHECK(strstr(s, "\"spans\":[{\"start\":0,\"end\":8,\"label\":\"POSITIVE\"}]") != NULL);
+    }
+    cJSON_Delete(t[0]);
+    cJSON_Delete(t[1]);
+    free(s);
+}
+
+static int count(const char *s, const char *needle);
+
+/* The Label Studio config declares every evidence kind and label value the
+ * rows use, and the remove choice. */
+static void test_ls_config(const la_result *rows)
+{
+    la_fmt_seen seen;
+    la_fmt_seen_init(&seen);
+    for (int i = 0; i < 3; i++) la_fmt_note(&seen, &rows[i]);
+    la_buf b;
+    la_buf_init(&b);
+    la_fmt_ls_config(&seen, &b);
+    static const char *const want[] = {
+        "<Label value=\"profanity\"/>", "<Label value=\"positive\"/>",
+        "<Label value=\"gibberish\"/>", "<Choice value=\"toxic\"/>",
+        "<Choice value=\"0\"/>", "<Choice value=\"1\"/>", "<Choice value=\"maybe\"/>",
+        "<Choice value=\"non_toxic\"/>", "<Choice value=\"remove\"/>",
+        "<Text name=\"context\" value=\"$context\"/>", "<Header value=\"$why\""
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        if (!strstr(b.p, want[i])) fprintf(stderr, "missing %s\n", want[i]);
+        CHECK(strstr(b.p, want[i]) != NULL);
+    }
+    CHECK_INT(count(b.p, "remove"), 1);
+    la_buf_free(&b);
+    la_fmt_seen_free(&seen);
 }
 
 /* ---- report ------------------------------------------------------------------ */
@@ -547,7 +646,7 @@ static int write_sample_report(const char *path, const la_result *rows, int n)
     for (int i = 0; i < n; i++) top[i] = &rows[i];
     FILE *f = fopen(path, "w");
     if (!f) return 1;
-    int rc = la_report_write(f, sum, top, (size_t)n);
+    int rc = la_report_write(f, sum, NULL, top, (size_t)n);
     if (fclose(f) != 0) rc = LA_EIO;
     cJSON_Delete(sum);
     return rc != LA_OK;
@@ -559,7 +658,7 @@ static char *report_to_string(const char *summary_json, const la_result *const *
     char *p = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&p, &len);
-    CHECK(la_report_write(f, sum, top, n) == LA_OK);
+    CHECK(la_report_write(f, sum, NULL, top, n) == LA_OK);
     fclose(f);
     cJSON_Delete(sum);
     return p;
@@ -688,8 +787,18 @@ static void test_report_marks(void)
     h = report_to_string("{}", top, 1);
     CHECK(strstr(h, "more bytes)") != NULL);
     CHECK(strstr(h, "2498 more bytes") != NULL);     /* 3998 - 1500 */
-    CHECK_INT(count(h, "<mark"), 1);
-    CHECK_INT(count(h, "</mark>"), 1);
+    CHECK_INT(count(h, "<mark class=\"profanity\" title="), 1);   /* the legend has no title */
+    CHECK_INT(count(h, "<mark"), count(h, "</mark>"));
+    free(h);
+
+    /* entities in the data are decoded for display only, then escaped */
+    set_text(&r, "Tom &amp; Jerry&#8217;s &lt;b&gt; &#x1F600; &bogus; &#0;");
+    r.nev = 0; r.find[0].nev = 0;
+    h = report_to_string("{\"rows_flagged\":1234}", top, 1);
+    CHECK(strstr(h, "Tom &amp; Jerry\xe2\x80\x99s &lt;b&gt; \xf0\x9f\x98\x80 &amp;bogus; &amp;#0;") != NULL);
+    CHECK(strstr(h, "Top 1 of 1,234 flagged rows shown") != NULL);
+    CHECK(strstr(h, "<p class=\"legend\">Highlights:") != NULL);
+    CHECK(strstr(h, "<th>Why it was flagged</th>") != NULL);
     free(h);
 }
 
@@ -726,6 +835,8 @@ int main(int argc, char **argv)
     test_argilla(rows);
     test_prodigy(rows);
     test_offsets();
+    test_prodigy_hashes_overlap();
+    test_ls_config(rows);
     test_report(rows);
     test_report_marks();
     return UNIT_DONE();
