@@ -48,7 +48,8 @@ enum {
     LA_ENUL = -13,      /* decoded text contains U+0000 */
     LA_EANNOT = -14,    /* malformed annotations or vote counts */
     LA_EDEPTH = -15,    /* JSON nested deeper than the parser allows */
-    LA_ELABELTYPE = -16 /* label is an object or array */
+    LA_ELABELTYPE = -16, /* label is an object or array */
+    LA_ERECORD = -17    /* CSV/TSV record malformed (field count, quote) */
 };
 
 /* Static English message for an LA_E* code (or "unknown error"). */
@@ -131,6 +132,8 @@ typedef struct la_options {
     const char *vote_classes;     /* comma list mapping each column to a class
                                      name, or NULL to use the label table */
     const char *scores_path;      /* an outside probability per row, or NULL */
+    int input_format;             /* 0: from each input's first bytes and name;
+                                     else a value of la_input_format_parse */
     /* label vocabulary overrides (comma lists; NULL keeps the table) */
     const char *toxic_values, *clean_values, *spam_values, *ham_values;
     la_task task;
@@ -266,12 +269,17 @@ typedef int (*la_result_fn)(const la_result *r, void *ud);
 la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
                            char *err, size_t errlen, int *status);
 
-/* Audits every line of one stream. name is used in diagnostics. Reads
- * through fileno(in) (fread when in has no descriptor) and returns within
- * about 100 ms of la_auditor_interrupt, dropping an unfinished last line.
- * Returns LA_OK, or LA_EIO when reading failed (the lines read so far
- * count). A regular file's lines may be read again at la_auditor_finish
- * (by name, at their byte offsets) if the classifier flags them. */
+/* Audits every row of one stream. name is used in diagnostics. The
+ * stream may be gzip or zstd compressed and JSON Lines, CSV, TSV or one
+ * JSON array (opt->input_format, or decided from its first bytes and
+ * name). Reads through fileno(in) (fread when in has no descriptor) and
+ * returns within about 100 ms of la_auditor_interrupt, dropping an
+ * unfinished last row. Returns LA_OK; LA_EIO when reading or decompressing
+ * failed (the rows read so far count); LA_EUSAGE when the input is not in
+ * the format asked for or in none that is read (a message naming what it
+ * looks like is on stderr, and none of its rows was read). A plain JSON
+ * Lines file's lines may be read again at la_auditor_finish (by name, at
+ * their byte offsets) if the classifier flags them. */
 int la_auditor_feed(la_auditor *a, const char *name, FILE *in);
 
 /* Audits one line (without its newline) as line number lineno of name. */
@@ -319,6 +327,10 @@ void la_writer_free(la_writer *w);
 
 /* Parses "jsonl", "csv", ...; -1 when unknown. */
 int la_format_parse(const char *s);
+
+/* Parses an --input-format value: "jsonl" (or "ndjson"), "csv", "tsv",
+ * "json" (one array of objects) or "auto" (0); -1 when unknown. */
+int la_input_format_parse(const char *s);
 
 /* ---- explain --------------------------------------------------------------- */
 

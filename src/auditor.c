@@ -39,6 +39,7 @@
 
 #include "la_agree.h"
 #include "la_dedup.h"
+#include "la_input.h"
 #include "la_detect.h"
 #include "la_evmodel.h"
 #include "la_labels.h"
@@ -58,11 +59,22 @@
 
 enum { SLOT_FREE = 0, SLOT_RESERVED, SLOT_FILLED, SLOT_WORKING, SLOT_DONE };
 
+/* Where a batch line came from when it is not simply an input line: a
+ * CSV record converted to a JSON object, or a record the splitter
+ * already rejected (then the line holds the reason). */
+typedef struct line_src {
+    size_t off, len;             /* the record's own bytes in data */
+    int has;                     /* off/len are set */
+    int pre;                     /* LA_OK, or the LA_E* that rejects it */
+    size_t pre_byte;             /* for LA_EUTF8/LA_ENUL: offset into them */
+} line_src;
+
 typedef struct batch {
     la_buf data;                 /* raw lines, back to back */
     size_t *off, *len;           /* per line, into data */
     uint64_t *lineno;
     uint64_t *fileoff;           /* per line, byte offset in its file */
+    line_src *src;               /* per line, the record behind it */
     size_t n, cap;
     int file;                    /* index into la_auditor.files */
     uint64_t first_index;
@@ -281,6 +293,20 @@ static void analyze_batch(la_auditor *a, worker *w, batch *b)
         row->r.line = b->lineno[i];
         row->file_off = b->fileoff[i];
         row->r.file = a->files[b->file];
+        const line_src *ls = &b->src[i];
+        if (ls->has) {
+            row->src = b->data.p + ls->off;
+            row->src_len = ls->len;
+        }
+        if (ls->pre != LA_OK) {
+            row->status = ls->pre;
+            row->err_byte = ls->pre_byte;
+            if (ls->pre != LA_EUTF8 && ls->pre != LA_ENUL)
+                snprintf(row->err_detail, sizeof row->err_detail, "%.*s",
+                         (int)(row->raw_len < sizeof row->err_detail ? row->raw_len
+                               : sizeof row->err_detail - 1), row->raw);
+            continue;
+        }
         analyze_row(a, w, b, row);
     }
 }
@@ -552,7 +578,8 @@ static void reject_row(la_auditor *a, const la_row *row)
         diagnose(a, f, row->r.line, "%s%s%s", la_strerror(row->status),
                  row->err_detail[0] ? ": " : "", row->err_detail);
     }
-    write_reject(a, row->raw, row->raw_len);
+    if (row->src) write_reject(a, row->src, row->src_len);
+    else write_reject(a, row->raw, row->raw_len);
 }
 
 static void consume_row(la_auditor *a, la_row *row)
@@ -658,8 +685,11 @@ static batch *filling_slot(la_auditor *a, int f)
     }
 }
 
+/* Queues one row: n bytes at s (a JSON Lines line, a converted record or
+ * a JSON-array element); rec, when not NULL, is the splitter's record
+ * behind it (its own bytes and any rejection already found). */
 static void add_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
-                     const char *s, size_t n)
+                     const char *s, size_t n, const la_input_record *rec)
 {
     batch *b = filling_slot(a, f);
     if (b->n == 0) b->first_index = a->next_index;
@@ -669,6 +699,7 @@ static void add_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
         b->len = la_xrealloc(b->len, cap * sizeof *b->len);
         b->lineno = la_xrealloc(b->lineno, cap * sizeof *b->lineno);
         b->fileoff = la_xrealloc(b->fileoff, cap * sizeof *b->fileoff);
+        b->src = la_xrealloc(b->src, cap * sizeof *b->src);
         b->cap = cap;
     }
     b->fileoff[b->n] = off;
@@ -676,6 +707,18 @@ static void add_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
     b->len[b->n] = n;
     b->lineno[b->n] = lineno;
     la_buf_add(&b->data, s, n);
+    line_src *ls = &b->src[b->n];
+    memset(ls, 0, sizeof *ls);
+    if (rec) {
+        ls->pre = rec->status;
+        ls->pre_byte = rec->err_byte;
+        if (rec->src != s || rec->status != LA_OK) {
+            ls->has = 1;
+            ls->off = b->data.len;
+            ls->len = rec->src_len;
+            la_buf_add(&b->data, rec->src, rec->src_len);
+        }
+    }
     b->n++;
     a->next_index++;
     if (b->n >= BATCH_LINES || b->data.len >= BATCH_BYTES) submit(a);
@@ -706,7 +749,7 @@ static void take_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
     size_t i = 0;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
     if (i == n) { la_summary_blank_line(a->sum); return; }
-    add_line(a, f, lineno, off, s, n);
+    add_line(a, f, lineno, off, s, n, NULL);
 }
 
 /* A line over --max-line-bytes: everything before it is consumed first so
@@ -751,77 +794,252 @@ static size_t read_chunk(la_auditor *a, FILE *in, char *buf, size_t cap, int *er
     return 0;
 }
 
+/* One input while it is read. Its compression is decided from the first
+ * LA_INPUT_MAGIC_BYTES raw bytes and its format from its first decoded
+ * line; until then the bytes wait in raw_head and head. Then bytes flow
+ * read_chunk -> decoder -> the JSON Lines splitter below, or la_splitter
+ * for CSV, TSV and JSON arrays -> add_line. */
+typedef struct feed {
+    la_auditor *a;
+    const char *name;
+    int f;
+    int regular;               /* a regular file read from its start */
+    la_decoder *dec;           /* NULL until the compression is known */
+    la_compression comp;
+    la_buf raw_head;
+    int fmt;                   /* LA_INPUT_AUTO until known; -1: refused */
+    la_buf head;
+    la_splitter *sp;           /* CSV, TSV, JSON array */
+    int status;                /* LA_OK, LA_EIO, LA_EUSAGE */
+    /* JSON Lines */
+    size_t maxl;
+    la_buf line;
+    uint64_t lineno, line_off;
+    uint64_t fbytes;           /* decoded bytes so far */
+    int skipping;              /* inside an over-long line */
+} feed;
+
+/* How many decoded bytes at most wait for the first line before the
+ * format is decided on what is there (a one-line JSON array, a header
+ * longer than this). */
+#define SNIFF_BYTES (64u << 10)
+
+/* Splits decoded JSON Lines bytes into lines; lines keep their byte
+ * offset for reread_row. */
+static void jsonl_push(feed *fd, const char *chunk, size_t got)
+{
+    la_auditor *a = fd->a;
+    uint64_t base = fd->fbytes;
+    fd->fbytes += got;
+    const char *p = chunk, *end = chunk + got;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = nl ? nl : end;
+        size_t n = (size_t)(stop - p);
+        if (fd->skipping) {
+            if (a->rejects && fwrite(p, 1, n, a->rejects) != n) a->failed_io = 1;
+        } else if (fd->line.len + n > fd->maxl) {
+            begin_long_line(a, fd->f, fd->lineno + 1, fd->line.p, fd->line.len);
+            if (a->rejects && fwrite(p, 1, n, a->rejects) != n) a->failed_io = 1;
+            la_buf_reset(&fd->line);
+            fd->skipping = 1;
+        } else if (nl && fd->line.len == 0) {
+            /* the whole line is in the chunk */
+            take_line(a, fd->f, ++fd->lineno, base + (uint64_t)(p - chunk), p, n);
+            p = nl + 1;
+            continue;
+        } else {
+            if (fd->line.len == 0) fd->line_off = base + (uint64_t)(p - chunk);
+            la_buf_add(&fd->line, p, n);
+        }
+        if (!nl) break;
+        if (fd->skipping) {
+            if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
+            fd->lineno++;
+            fd->skipping = 0;
+        } else {
+            take_line(a, fd->f, ++fd->lineno, fd->line_off, fd->line.p, fd->line.len);
+            la_buf_reset(&fd->line);
+        }
+        p = nl + 1;
+    }
+}
+
+/* The end of JSON Lines input: the last line, without a newline. */
+static void jsonl_end(feed *fd)
+{
+    la_auditor *a = fd->a;
+    if (fd->skipping) {
+        if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
+    } else if (fd->line.len) {
+        take_line(a, fd->f, ++fd->lineno, fd->line_off, fd->line.p, fd->line.len);
+    }
+}
+
+/* A record from la_splitter: a row (converted, or already rejected), or
+ * a note about the file. */
+static void on_record(void *ud, const la_input_record *rec)
+{
+    feed *fd = ud;
+    la_auditor *a = fd->a;
+    if (rec->note_only) {   /* after the rows before it, about the file as a whole */
+        drain(a);
+        fprintf(stderr, "labelaudit: %s: %.*s\n", fd->name, (int)rec->json_len, rec->json);
+        return;
+    }
+    add_line(a, fd->f, rec->line, 0, rec->json, rec->json_len, rec);
+}
+
+/* Decoded bytes are ready to read in the chosen format. */
+static void route(feed *fd, const char *p, size_t n)
+{
+    if (fd->fmt == LA_INPUT_JSONL) jsonl_push(fd, p, n);
+    else la_splitter_push(fd->sp, p, n);
+}
+
+/* Whether head holds a first line with something on it (or enough bytes
+ * to decide anyway). */
+static int head_ready(const la_buf *h)
+{
+    if (h->len >= SNIFF_BYTES) return 1;
+    size_t i = 0;
+    while (i < h->len && strchr(" \t\r\n", h->p[i])) i++;
+    return i < h->len && memchr(h->p + i, '\n', h->len - i) != NULL;
+}
+
+/* Decides the format from head; on a mismatch says so once and refuses
+ * the input (status LA_EUSAGE) before any of its rows is read. */
+static void choose_format(feed *fd)
+{
+    la_auditor *a = fd->a;
+    char what[400];
+    int fmt = la_input_sniff(fd->head.p ? fd->head.p : "", fd->head.len, fd->name,
+                             (la_input_format)a->opt.input_format, what, sizeof what);
+    if (fmt < 0) {
+        fprintf(stderr, "labelaudit: %s: %s\n", fd->name, what);
+        fd->fmt = -1;
+        fd->status = LA_EUSAGE;
+        return;
+    }
+    fd->fmt = fmt;
+    if (fmt != LA_INPUT_JSONL)
+        fd->sp = la_splitter_new((la_input_format)fmt, a->opt.text_path, fd->maxl,
+                                 on_record, fd);
+    /* only a plain JSON Lines file can give a line again by its offset */
+    a->seekable[fd->f] = fd->regular && fd->comp == LA_COMP_NONE && fmt == LA_INPUT_JSONL;
+    route(fd, fd->head.p, fd->head.len);
+    la_buf_free(&fd->head);
+}
+
+static void on_decoded(void *ud, const char *p, size_t n)
+{
+    feed *fd = ud;
+    if (fd->fmt < 0) return;
+    if (fd->fmt == LA_INPUT_AUTO) {
+        la_buf_add(&fd->head, p, n);
+        if (head_ready(&fd->head)) choose_format(fd);
+        return;
+    }
+    route(fd, p, n);
+}
+
+/* Raw bytes as read: held until the compression is known. */
+static void feed_raw(feed *fd, const char *p, size_t n)
+{
+    char err[256];
+    if (!fd->dec) {
+        la_buf_add(&fd->raw_head, p, n);
+        if (fd->raw_head.len < LA_INPUT_MAGIC_BYTES && n) return;
+        fd->comp = la_input_compression((const unsigned char *)fd->raw_head.p, fd->raw_head.len);
+        fd->dec = la_decoder_new(fd->comp);
+        p = fd->raw_head.p;
+        n = fd->raw_head.len;
+    }
+    if (n && la_decoder_push(fd->dec, p, n, on_decoded, fd, err, sizeof err) != LA_OK) {
+        fprintf(stderr, "labelaudit: %s: %s\n", fd->name, err);
+        fd->status = LA_EIO;
+    }
+    if (fd->raw_head.p) la_buf_free(&fd->raw_head);
+}
+
+/* The progress line: rows, speed, and the share and time left when the
+ * input's size is known. */
+static void show_progress(la_auditor *a, const char *name, uint64_t done, uint64_t size,
+                          double t_start)
+{
+    double secs = now_seconds(&a->t0) - t_start;
+    double mbs = secs > 0 ? (double)done / 1e6 / secs : 0;
+    fprintf(stderr, "\r\033[Klabelaudit: %s: %llu rows, %.1f MB read, %.1f MB/s", name,
+            (unsigned long long)a->next_index, (double)a->st.bytes_read / 1e6, mbs);
+    if (size > 0 && done <= size) {
+        double left = done && secs > 0 ? secs * (double)(size - done) / (double)done : 0;
+        fprintf(stderr, ", %.0f%%, ETA %.0fs", 100.0 * (double)done / (double)size, left);
+    }
+}
+
 int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
 {
-    int f = file_index(a, name);
-    size_t maxl = a->opt.max_line_bytes ? a->opt.max_line_bytes : SIZE_MAX;
-    la_buf line;
-    la_buf_init(&line);
+    feed fd;
+    memset(&fd, 0, sizeof fd);
+    fd.a = a;
+    fd.name = name;
+    fd.f = file_index(a, name);
+    fd.maxl = a->opt.max_line_bytes ? a->opt.max_line_bytes : SIZE_MAX;
+    la_buf_init(&fd.raw_head);
+    la_buf_init(&fd.head);
+    la_buf_init(&fd.line);
     char *chunk = la_xmalloc(READ_CHUNK);
-    uint64_t lineno = 0;
-    int skipping = 0;     /* inside an over-long line */
-    int status = LA_OK;
-    size_t got;
     int err = 0;
-    uint64_t fbytes = 0, line_off = 0;   /* bytes of this file consumed; start of line */
+    size_t got;
+    uint64_t size = 0, done = 0;
+    double t_start = now_seconds(&a->t0);
     struct stat sb;
-    if (strcmp(name, "-") != 0 && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
-        ftello(in) == 0)
-        a->seekable[f] = 1;
-    while (!a->interrupted && !a->stopped && (got = read_chunk(a, in, chunk, READ_CHUNK, &err)) > 0) {
-        uint64_t base = fbytes;
-        fbytes += got;
+    if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode)) {
+        size = (uint64_t)sb.st_size;
+        fd.regular = strcmp(name, "-") != 0 && ftello(in) == 0;
+    }
+    while (!a->interrupted && !a->stopped && fd.status == LA_OK &&
+           (got = read_chunk(a, in, chunk, READ_CHUNK, &err)) > 0) {
+        done += got;
         a->st.bytes_read += got;
-        if (a->opt.progress > 0)
-            fprintf(stderr, "\rlabelaudit: %s: %llu lines, %.1f MB read", name,
-                    (unsigned long long)a->next_index, (double)a->st.bytes_read / 1e6);
-        const char *p = chunk, *end = chunk + got;
-        while (p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            const char *stop = nl ? nl : end;
-            size_t n = (size_t)(stop - p);
-            if (skipping) {
-                if (a->rejects && fwrite(p, 1, n, a->rejects) != n) a->failed_io = 1;
-            } else if (line.len + n > maxl) {
-                begin_long_line(a, f, lineno + 1, line.p, line.len);
-                if (a->rejects && fwrite(p, 1, n, a->rejects) != n) a->failed_io = 1;
-                la_buf_reset(&line);
-                skipping = 1;
-            } else if (nl && line.len == 0) {
-                take_line(a, f, ++lineno, base + (uint64_t)(p - chunk), p, n);   /* whole line in the chunk */
-                p = nl + 1;
-                continue;
-            } else {
-                if (line.len == 0) line_off = base + (uint64_t)(p - chunk);
-                la_buf_add(&line, p, n);
-            }
-            if (!nl) break;
-            if (skipping) {
-                if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
-                lineno++;
-                skipping = 0;
-            } else {
-                take_line(a, f, ++lineno, line_off, line.p, line.len);
-                la_buf_reset(&line);
-            }
-            p = nl + 1;
-        }
+        if (a->opt.progress > 0) show_progress(a, name, done, size, t_start);
+        feed_raw(&fd, chunk, got);
     }
     if (err) {
-        status = LA_EIO;
+        fd.status = LA_EIO;
         fprintf(stderr, "labelaudit: %s: read error: %s\n", name, strerror(err));
     }
-    if (skipping) {
-        if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
-    } else if (line.len && !a->interrupted && !a->stopped) {
-        /* (interrupted or stopped early: the bytes are not a whole line) */
-        take_line(a, f, ++lineno, line_off, line.p, line.len);   /* last line, no newline */
+    char derr[256] = "";
+    if (!a->interrupted && !a->stopped && fd.status == LA_OK) {
+        /* the end of the input: what still waits is decided and read */
+        if (!fd.dec) feed_raw(&fd, "", 0);
+        if (fd.status == LA_OK && la_decoder_end(fd.dec, derr, sizeof derr) != LA_OK)
+            fd.status = LA_EIO;   /* said after the rows read before the cut */
+        if (fd.fmt == LA_INPUT_AUTO) choose_format(&fd);
     }
+    if (fd.fmt > 0 && !a->interrupted && !a->stopped) {
+        /* (interrupted or stopped early: the bytes are not a whole row) */
+        if (fd.sp) la_splitter_end(fd.sp);
+        else jsonl_end(&fd);
+    } else if (fd.skipping && a->rejects && fputc('\n', a->rejects) == EOF) {
+        a->failed_io = 1;
+    }
+    if (fd.sp)
+        for (uint64_t k = la_splitter_blank_lines(fd.sp); k > 0; k--)
+            la_summary_blank_line(a->sum);
     submit(a);
+    if (derr[0]) {
+        drain(a);
+        fprintf(stderr, "labelaudit: %s: %s\n", name, derr);
+    }
     if (a->opt.progress > 0) fputs("\r\033[K", stderr);
-    la_buf_free(&line);
+    la_splitter_free(fd.sp);
+    la_decoder_free(fd.dec);
+    la_buf_free(&fd.raw_head);
+    la_buf_free(&fd.head);
+    la_buf_free(&fd.line);
     free(chunk);
-    return status;
+    return fd.status;
 }
 
 int la_auditor_feed_line(la_auditor *a, const char *name, uint64_t lineno,
@@ -1493,7 +1711,7 @@ void la_auditor_free(la_auditor *a)
             for (size_t k = 0; k < b->n && b->state == SLOT_DONE; k++)
                 if (b->rows[k].json) cJSON_Delete(b->rows[k].json);
             la_buf_free(&b->data);
-            free(b->off); free(b->len); free(b->lineno); free(b->fileoff); free(b->rows);
+            free(b->off); free(b->len); free(b->lineno); free(b->fileoff); free(b->src); free(b->rows);
             la_arena_free(&b->arena);
         }
         free(a->slots);

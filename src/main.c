@@ -61,7 +61,12 @@ static const char usage_text[] =
 "Audits a labeled text dataset (JSON Lines, files or stdin '-') and writes a\n"
 "review queue of rows whose label is probably wrong, one JSON object per line.\n"
 "\n"
-"Input fields (dotted paths reach nested objects):\n"
+"Input (files are read as JSON Lines, CSV or TSV with a header, or one JSON\n"
+"array of objects, plain or gzip/zstd compressed, told apart by their first\n"
+"bytes and names):\n"
+"      --input-format FMT      auto, jsonl, csv, tsv or json (default: auto)\n"
+"\n"
+"Input fields (dotted paths reach nested objects; CSV/TSV columns by name):\n"
 "      --text PATH             text field (default: text)\n"
 "      --label PATH            label field (default: label)\n"
 "      --id PATH               id field (default: id; absent: the line number)\n"
@@ -160,10 +165,11 @@ enum {
     OPT_DS_ITER, OPT_LEARN, OPT_NO_LEARN, OPT_FOLDS, OPT_LEARN_MIN,
     OPT_SCORES, OPT_REMOVALS, OPT_RAW_FINDINGS, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
     OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
-    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS
+    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_INPUT_FORMAT
 };
 
 static const struct option long_options[] = {
+    { "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
     { "text", required_argument, NULL, OPT_TEXT },
     { "label", required_argument, NULL, OPT_LABEL },
     { "id", required_argument, NULL, OPT_ID },
@@ -335,6 +341,12 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "j:qhV", long_options, NULL)) != -1) {
         switch (c) {
+        case OPT_INPUT_FORMAT: {
+            int f = la_input_format_parse(optarg);
+            if (f < 0) usage_error("--input-format: expected auto, jsonl, csv, tsv or json, got '%s'", optarg);
+            opt.input_format = f;
+            break;
+        }
         case OPT_TEXT: opt.text_path = optarg; break;
         case OPT_LABEL: opt.label_path = optarg; break;
         case OPT_ID: opt.id_path = optarg; break;
@@ -445,23 +457,23 @@ int main(int argc, char **argv)
     catch_signal(SIGINT);
     catch_signal(SIGTERM);
 
-    int read_error = 0;
+    int read_error = 0, refused = 0;
     if (optind == argc) {
-        if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
+        int r = la_auditor_feed(a, "-", stdin);
+        if (r == LA_EUSAGE) refused = 1;
+        else if (r != LA_OK) read_error = 1;
     }
-    for (int i = optind; i < argc && !out.failed && !got_signal; i++) {
-        if (strcmp(argv[i], "-") == 0) {
-            if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
-            continue;
-        }
-        FILE *f = fopen(argv[i], "rb");
+    for (int i = optind; i < argc && !out.failed && !got_signal && !refused; i++) {
+        FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "rb");
         if (!f) {
             la_auditor_note_unreadable(a, argv[i], errno);
             read_error = 1;
             continue;
         }
-        if (la_auditor_feed(a, argv[i], f) != LA_OK) read_error = 1;
-        fclose(f);
+        int r = la_auditor_feed(a, argv[i], f);
+        if (r == LA_EUSAGE) refused = 1;   /* an input in the wrong format: stop */
+        else if (r != LA_OK) read_error = 1;
+        if (f != stdin) fclose(f);
     }
     int fin = la_auditor_finish(a);
     if (!out.failed && la_writer_finish(out.w) != LA_OK) out.failed = errno ? errno : EIO;
@@ -472,7 +484,9 @@ int main(int argc, char **argv)
     if (st->rows_rejected) rc = EXIT_REJECTS;
     if (read_error || fin != LA_OK) rc = EXIT_IO;
     if (out.failed) rc = report_write_failure(out.failed);
-    if (!opt.quiet && !(out.failed == EPIPE)) la_auditor_print_summary(a, stderr);
+    if (refused) rc = EXIT_USAGE;
+    if (!opt.quiet && !(out.failed == EPIPE) && !(refused && st->rows_read == 0))
+        la_auditor_print_summary(a, stderr);
     int sig = got_signal;
     if (sig)
         fprintf(stderr, "labelaudit: interrupted by %s: the queue and summary cover the "

@@ -26,6 +26,7 @@ static const struct { int code; const char *msg, *kind; } errors[] = {
     { LA_EANNOT, "malformed annotations", "bad_annotations" },
     { LA_EDEPTH, "JSON nested too deeply", "too_deep" },
     { LA_ELABELTYPE, "label is an object or array", "label_not_scalar" },
+    { LA_ERECORD, "malformed record", "malformed_record" },
 };
 
 const char *la_strerror(int err)
