@@ -291,7 +291,11 @@ void la_auditor_note_unreadable(la_auditor *a, const char *name, int err_no);
 
 /* Ends the stream: runs the end-of-stream stages (clusters, agreement
  * model, classifier), delivers buffered queue rows, writes --summary,
- * --report and --annotator-report files. Returns LA_OK or LA_EIO. */
+ * --report and --annotator-report files. Returns LA_OK or LA_EIO; or
+ * LA_EUSAGE, writing nothing, when the first rows (ten objects, or all of
+ * a shorter stream) lack the --text or --label field: a message on stderr
+ * lists the fields they have. la_auditor_feed also returns LA_EUSAGE
+ * once that is known, and reads no further. */
 int la_auditor_finish(la_auditor *a);
 
 /* Asks a running auditor to stop reading (async-signal-safe). */

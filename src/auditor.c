@@ -123,6 +123,35 @@ typedef struct item {
     item_body *body;           /* NULL: read the line again */
 } item;
 
+/* A rejected row held while the first rows decide whether --text and
+ * --label name fields the data has (copies: the batch is recycled). */
+typedef struct held_row {
+    char *bytes; size_t len;     /* what --rejects gets */
+    uint64_t line;
+    const char *file;            /* la_auditor.files entry */
+    int status;
+    size_t err_byte;
+    char detail[96];
+} held_row;
+
+/* The first rows decide whether --text and --label name fields the data
+ * has. Until a row has both, rows that lack one are held, not rejected;
+ * when PROBE_ROWS objects lack a field, or the stream ends first, the
+ * field names are wrong and the run is a usage error that lists the
+ * fields found, instead of a rejection per row. Ten rows: enough that a
+ * few malformed rows at the top of a good file do not trip it, few
+ * enough that the answer comes at once (tests/cases/input-field-*.case). */
+#define PROBE_ROWS 10
+
+typedef struct probe {
+    int open;                    /* still deciding */
+    int objects;                 /* rows that parsed as objects */
+    int text_seen, label_seen;   /* some row had the field */
+    held_row held[PROBE_ROWS * 4];
+    int nheld;
+    la_buf fields;               /* top-level keys of the first object */
+} probe;
+
 struct la_auditor {
     la_options opt;
     la_result_fn fn;
@@ -165,6 +194,9 @@ struct la_auditor {
     item **items; size_t nitems, items_cap;
     unsigned char reason_keep[LA_R__COUNT];
     int reason_filter;
+
+    probe probe;                 /* do --text and --label name real fields */
+    int field_error;             /* they do not: a usage error, stop */
 
     la_result *top[REPORT_TOP];  /* for --report: highest scores */
     int ntop;
@@ -582,8 +614,114 @@ static void reject_row(la_auditor *a, const la_row *row)
     else write_reject(a, row->raw, row->raw_len);
 }
 
+/* Whether a rejected row only lacks the text or label field. */
+static int lacks_field(const la_row *row)
+{
+    return row->status == LA_ENOTEXT || (row->status == LA_ENOLABEL && row->err_detail[0] &&
+                                         !strstr(row->err_detail, "(null)"));
+}
+
+static void hold_row(la_auditor *a, const la_row *row)
+{
+    probe *p = &a->probe;
+    held_row *h = &p->held[p->nheld++];
+    const char *b = row->src ? row->src : row->raw;
+    h->len = row->src ? row->src_len : row->raw_len;
+    h->bytes = la_xstrndup(b, h->len);
+    h->line = row->r.line;
+    h->file = row->r.file;
+    h->status = row->status;
+    h->err_byte = row->err_byte;
+    memcpy(h->detail, row->err_detail, sizeof h->detail);
+}
+
+static void free_held(probe *p)
+{
+    for (int i = 0; i < p->nheld; i++) free(p->held[i].bytes);
+    p->nheld = 0;
+    la_buf_free(&p->fields);
+}
+
+static void reject_row(la_auditor *a, const la_row *row);
+
+/* The probe found both fields: the held rows are rejected, in order. */
+static void release_held(la_auditor *a)
+{
+    probe *p = &a->probe;
+    p->open = 0;
+    for (int i = 0; i < p->nheld; i++) {
+        held_row *h = &p->held[i];
+        la_row row;
+        memset(&row, 0, sizeof row);
+        row.status = h->status;
+        row.err_byte = h->err_byte;
+        memcpy(row.err_detail, h->detail, sizeof row.err_detail);
+        row.raw = h->bytes;
+        row.raw_len = h->len;
+        row.r.line = h->line;
+        row.r.file = h->file;
+        a->st.rows_read++;
+        reject_row(a, &row);
+    }
+    free_held(p);
+}
+
+/* The probe failed: says which field is missing and which exist. */
+static void field_error(la_auditor *a)
+{
+    probe *p = &a->probe;
+    int text = !p->text_seen;
+    const char *path = text ? a->opt.text_path : a->opt.label_path;
+    fprintf(stderr, "labelaudit: %s: no %s field \"%s\" in the first %d rows; their fields "
+            "are: %s (name the %s field with %s)\n", p->nheld ? p->held[0].file : "-",
+            text ? "text" : "label", path, p->objects, p->fields.len ? p->fields.p : "none",
+            text ? "text" : "label", text ? "--text" : "--label");
+    p->open = 0;
+    a->field_error = 1;
+    a->stopped = 1;
+    free_held(p);
+}
+
+/* Feeds the probe one row; returns 1 when the row was held. */
+static int probe_row(la_auditor *a, const la_row *row)
+{
+    probe *p = &a->probe;
+    int object = row->json && cJSON_IsObject(row->json);
+    if (object) {
+        p->objects++;
+        if (!p->fields.len) {
+            for (const cJSON *c = row->json->child; c; c = c->next) {
+                if (!c->string) continue;
+                if (p->fields.len) la_buf_adds(&p->fields, ", ");
+                if (p->fields.len > 200) { la_buf_adds(&p->fields, "..."); break; }
+                la_buf_add_json_str(&p->fields, c->string, strlen(c->string));
+            }
+        }
+        if (la_record_path(row->json, a->opt.text_path)) p->text_seen = 1;
+        if (la_record_path(row->json, a->opt.label_path)) p->label_seen = 1;
+    }
+    if (p->text_seen && p->label_seen) {
+        release_held(a);
+        return 0;
+    }
+    if (row->status == LA_OK) {   /* (cannot happen without both fields) */
+        release_held(a);
+        return 0;
+    }
+    if (p->nheld == (int)LA_ARRAY_LEN(p->held)) {   /* mostly broken lines: give up */
+        release_held(a);
+        return 0;
+    }
+    hold_row(a, row);
+    if (p->objects >= PROBE_ROWS) field_error(a);
+    return 1;
+}
+
 static void consume_row(la_auditor *a, la_row *row)
 {
+    if (a->field_error) return;
+    if (a->probe.open && (a->probe.nheld || lacks_field(row)) && probe_row(a, row)) return;
+    if (a->probe.open && row->status == LA_OK) release_held(a);
     a->st.rows_read++;
     if (row->status != LA_OK) { reject_row(a, row); return; }
     a->st.rows_audited++;
@@ -1039,7 +1177,7 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
     la_buf_free(&fd.head);
     la_buf_free(&fd.line);
     free(chunk);
-    return fd.status;
+    return a->field_error ? LA_EUSAGE : fd.status;
 }
 
 int la_auditor_feed_line(la_auditor *a, const char *name, uint64_t lineno,
@@ -1530,6 +1668,9 @@ int la_auditor_finish(la_auditor *a)
 {
     int status = LA_OK;
     drain(a);
+    if (a->probe.open && a->probe.nheld && a->probe.objects) field_error(a);
+    else if (a->probe.open) release_held(a);
+    if (a->field_error) return LA_EUSAGE;
     la_agree_finish(a->agree);
     if (a->keep_all) la_learn_finish(a->learn);
     la_evmodel_finish(a->ev, a->learn, a->dedup, a->agree);
@@ -1611,6 +1752,7 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
     a->fn = fn;
     a->ud = ud;
     clock_gettime(CLOCK_MONOTONIC, &a->t0);
+    a->probe.open = 1;
     if (opt->reasons) {
         a->reason_filter = 1;
         la_split_commas(opt->reasons, keep_reason, a);
@@ -1693,6 +1835,7 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
 void la_auditor_free(la_auditor *a)
 {
     if (!a) return;
+    free_held(&a->probe);
     if (a->workers) {
         pthread_mutex_lock(&a->mu);
         a->shutdown = 1;

@@ -482,8 +482,9 @@ int main(int argc, char **argv)
     int rc = EXIT_AUDITED;
     const la_stats *st = la_auditor_stats(a);
     if (st->rows_rejected) rc = EXIT_REJECTS;
-    if (read_error || fin != LA_OK) rc = EXIT_IO;
+    if (read_error || (fin != LA_OK && fin != LA_EUSAGE)) rc = EXIT_IO;
     if (out.failed) rc = report_write_failure(out.failed);
+    if (fin == LA_EUSAGE) refused = 1;   /* the first rows lack --text or --label */
     if (refused) rc = EXIT_USAGE;
     if (!opt.quiet && !(out.failed == EPIPE) && !(refused && st->rows_read == 0))
         la_auditor_print_summary(a, stderr);
