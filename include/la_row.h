@@ -43,6 +43,7 @@ typedef struct la_row {
                                           split); NULL: raw is the input */
     struct cJSON *json;    /* parsed object (owned by the batch) */
     const char *label_str; size_t label_len; /* label as text, for counts */
+    double soft_label;     /* the number of a --label-threshold label */
     int annot_error;       /* LA_EANNOT: annotations ignored, diagnosed */
 
     /* features for the cross-row stages (filled by the worker) */

@@ -49,7 +49,9 @@ enum {
     LA_EANNOT = -14,    /* malformed annotations or vote counts */
     LA_EDEPTH = -15,    /* JSON nested deeper than the parser allows */
     LA_ELABELTYPE = -16, /* label is an object or array */
-    LA_ERECORD = -17    /* CSV/TSV record malformed (field count, quote) */
+    LA_ERECORD = -17,   /* CSV/TSV record malformed (field count, quote) */
+    LA_ELABELVALUE = -18 /* label not of the layout's kind (not a number for
+                            --label-threshold, not 0/1 in --label-columns) */
 };
 
 /* Static English message for an LA_E* code (or "unknown error"). */
@@ -123,6 +125,13 @@ typedef struct la_options {
     /* input fields (dotted paths reach nested objects) */
     const char *text_path;        /* default "text" */
     const char *label_path;       /* default "label" */
+    const char *label_columns;    /* comma list of 0/1 columns that replace
+                                     the label (multi-label data), or NULL */
+    const char *label_rule;       /* with label_columns: "any" (NULL, the
+                                     default), "all", or a comma list of the
+                                     columns any of which makes a row toxic */
+    double label_threshold;       /* soft labels: the label is a number, toxic
+                                     at or above this; < 0 (default): off */
     const char *id_path;          /* default "id"; absent -> line number */
     const char *annotations_path; /* default NULL: "annotations" if present */
     const char *annotators_path;  /* parallel rater ids; default "annotators" */

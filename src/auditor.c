@@ -216,6 +216,7 @@ void la_options_init(la_options *o)
     memset(o, 0, sizeof *o);
     o->text_path = "text";
     o->label_path = "label";
+    o->label_threshold = -1;
     o->id_path = "id";
     o->annotators_path = "annotators";
     o->annotator_key = "annotator";
@@ -297,6 +298,7 @@ static void analyze_row(la_auditor *a, worker *w, batch *b, la_row *row)
     la_detect_junk(&c, row);
     la_detect_spam(&c, row);
     la_detect_toxicity(&c, row);
+    la_record_label_findings(row, &a->opt);
     la_dedup_signature(&c, row);
     if (a->keep_all) la_learn_features(&c, row);
     collect_terms(&c, row);
@@ -698,7 +700,8 @@ static int probe_row(la_auditor *a, const la_row *row)
             }
         }
         if (la_record_path(row->json, a->opt.text_path)) p->text_seen = 1;
-        if (la_record_path(row->json, a->opt.label_path)) p->label_seen = 1;
+        if (a->opt.label_columns || la_record_path(row->json, a->opt.label_path))
+            p->label_seen = 1;   /* (missing label columns are each row's problem) */
     }
     if (p->text_seen && p->label_seen) {
         release_held(a);

@@ -69,13 +69,21 @@ static const char usage_text[] =
 "Input fields (dotted paths reach nested objects; CSV/TSV columns by name):\n"
 "      --text PATH             text field (default: text)\n"
 "      --label PATH            label field (default: label)\n"
+"      --label-columns COLS    several 0/1 label columns instead (multi-label\n"
+"                              data, e.g. toxic,severe_toxic,obscene,insult)\n"
+"      --label-rule RULE       with --label-columns, what makes a row toxic: any\n"
+"                              column set, all of them, or a comma list of the\n"
+"                              columns that count (default: any)\n"
+"      --label-threshold X     soft labels: the label is a number, toxic at or\n"
+"                              above X; rows within 0.1 of X say so\n"
 "      --id PATH               id field (default: id; absent: the line number)\n"
 "      --annotations PATH      per-annotator labels: an array of labels or of\n"
 "                              {annotator, label} objects (default: annotations)\n"
 "      --annotators PATH       parallel array of rater ids (default: annotators)\n"
 "      --annotator-key KEY     rater key in annotation objects (default: annotator)\n"
 "      --annotation-label-key KEY  label key in annotation objects (default: label)\n"
-"      --votes COLS            vote-count columns, e.g. votes.hate,votes.neither\n"
+"      --votes COLS            vote-count columns, e.g. votes.hate,votes.neither,\n"
+"                              or one object of counts, e.g. votes\n"
 "      --vote-classes CLASSES  class of each vote column (default: from the names)\n"
 "\n"
 "Labels:\n"
@@ -165,13 +173,17 @@ enum {
     OPT_DS_ITER, OPT_LEARN, OPT_NO_LEARN, OPT_FOLDS, OPT_LEARN_MIN,
     OPT_SCORES, OPT_REMOVALS, OPT_RAW_FINDINGS, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
     OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
-    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_INPUT_FORMAT
+    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_INPUT_FORMAT,
+    OPT_LABEL_COLUMNS, OPT_LABEL_RULE, OPT_LABEL_THRESHOLD
 };
 
 static const struct option long_options[] = {
     { "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
     { "text", required_argument, NULL, OPT_TEXT },
     { "label", required_argument, NULL, OPT_LABEL },
+    { "label-columns", required_argument, NULL, OPT_LABEL_COLUMNS },
+    { "label-rule", required_argument, NULL, OPT_LABEL_RULE },
+    { "label-threshold", required_argument, NULL, OPT_LABEL_THRESHOLD },
     { "id", required_argument, NULL, OPT_ID },
     { "annotations", required_argument, NULL, OPT_ANNOTATIONS },
     { "annotators", required_argument, NULL, OPT_ANNOTATORS },
@@ -273,6 +285,48 @@ static void parse_dup_keep(la_options *o, const char *s)
     free(copy);
 }
 
+/* Whether each piece of the comma list sub is in the comma list of. */
+static const char *not_in(const char *sub, const char *of)
+{
+    static char bad[128];
+    for (const char *p = sub; *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        size_t n = strcspn(p, ",");
+        while (n && p[n - 1] == ' ') n--;
+        int found = 0;
+        for (const char *q = of; *q && !found;) {
+            while (*q == ' ' || *q == ',') q++;
+            size_t m = strcspn(q, ",");
+            size_t k = m;
+            while (k && q[k - 1] == ' ') k--;
+            found = k == n && memcmp(p, q, n) == 0;
+            q += m;
+        }
+        if (n && !found) {
+            snprintf(bad, sizeof bad, "%.*s", (int)(n < 100 ? n : 100), p);
+            return bad;
+        }
+        p += strcspn(p, ",");
+    }
+    return NULL;
+}
+
+/* The label layouts exclude each other; a rule names label columns. */
+static void check_label_layout(const la_options *o)
+{
+    if (o->label_rule && !o->label_columns)
+        usage_error("%s: only with --label-columns", "--label-rule");
+    if (o->label_columns && o->label_threshold >= 0)
+        usage_error("%s: not with --label-columns (one label layout at a time)",
+                    "--label-threshold");
+    if (o->label_rule && strcmp(o->label_rule, "any") && strcmp(o->label_rule, "all")) {
+        const char *bad = not_in(o->label_rule, o->label_columns);
+        if (bad)
+            usage_error("--label-rule: '%s' is not one of the --label-columns (or use any "
+                        "or all)", bad);
+    }
+}
+
 /* ---- queue output --------------------------------------------------------- */
 
 typedef struct out_ctx {
@@ -349,6 +403,11 @@ int main(int argc, char **argv)
         }
         case OPT_TEXT: opt.text_path = optarg; break;
         case OPT_LABEL: opt.label_path = optarg; break;
+        case OPT_LABEL_COLUMNS: opt.label_columns = optarg; break;
+        case OPT_LABEL_RULE: opt.label_rule = optarg; break;
+        case OPT_LABEL_THRESHOLD:
+            opt.label_threshold = parse_double("--label-threshold", optarg, 0, 1e9);
+            break;
         case OPT_ID: opt.id_path = optarg; break;
         case OPT_ANNOTATIONS: opt.annotations_path = optarg; break;
         case OPT_ANNOTATORS: opt.annotators_path = optarg; break;
@@ -432,6 +491,7 @@ int main(int argc, char **argv)
         }
     }
     opt.lexicon_files = nlexfiles ? lexfiles : NULL;
+    check_label_layout(&opt);
     if (json && !explain) usage_error("%s: only with --explain", "--json");
     if (explain) {
         int rc = run_explain(&opt, json, argc - optind, argv + optind);
