@@ -143,6 +143,9 @@ typedef struct la_options {
     const char *scores_path;      /* an outside probability per row, or NULL */
     int input_format;             /* 0: from each input's first bytes and name;
                                      else a value of la_input_format_parse */
+    int many_inputs;              /* more than one input is read: queue rows
+                                     carry "file", and a row without an id
+                                     is keyed "FILE:LINE" */
     /* label vocabulary overrides (comma lists; NULL keeps the table) */
     const char *toxic_values, *clean_values, *spam_values, *ham_values;
     la_task task;
@@ -227,6 +230,8 @@ typedef struct la_result {
     int id_is_number;                  /* serialize id without quotes */
     uint64_t line;                     /* 1-based line within its file */
     const char *file;                  /* input name ("-" for stdin) */
+    int file_shown;                    /* more than one input is read: the
+                                          queue row names its file */
     const char *label_json; size_t label_json_len; /* raw JSON of the label,
                                                       NULL when absent */
     la_class label_class;

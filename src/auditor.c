@@ -123,6 +123,13 @@ typedef struct item {
     item_body *body;           /* NULL: read the line again */
 } item;
 
+/* What the summary says of each input. */
+typedef struct file_count {
+    uint64_t read, audited, rejected;
+    int format;                  /* la_input_format, once known */
+    int comp;                    /* la_compression */
+} file_count;
+
 /* A rejected row held while the first rows decide whether --text and
  * --label name fields the data has (copies: the batch is recycled). */
 typedef struct held_row {
@@ -160,6 +167,8 @@ struct la_auditor {
     la_dict *dict;
     la_labelmap *labels;
     char **files; size_t nfiles, files_cap;
+    file_count *counts;        /* per file, for the summary */
+    size_t last_file;          /* index of the file of the last row counted */
     unsigned char *seekable;   /* per file: lines can be read again */
     FILE *reread_fp; int reread_file;
 
@@ -562,8 +571,9 @@ static void note_flagged(la_auditor *a, const la_result *r)
     remember_top(a, r);
 }
 
-static void deliver(la_auditor *a, const la_result *r)
+static void deliver(la_auditor *a, la_result *r)
 {
+    r->file_shown = a->opt.many_inputs;
     if (!a->stopped && a->fn && a->fn(r, a->ud)) a->stopped = 1;
 }
 
@@ -595,9 +605,20 @@ static void write_reject(la_auditor *a, const char *raw, size_t n)
         a->failed_io = 1;
 }
 
+/* The counts of the file a row came from (files are few and rows of one
+ * file come together, so the last one is checked first). */
+static file_count *count_of(la_auditor *a, const char *file)
+{
+    if (a->last_file >= a->nfiles || a->files[a->last_file] != file)
+        for (size_t i = 0; i < a->nfiles; i++)
+            if (a->files[i] == file) { a->last_file = i; break; }
+    return &a->counts[a->last_file];
+}
+
 static void reject_row(la_auditor *a, const la_row *row)
 {
     a->st.rows_rejected++;
+    count_of(a, row->r.file)->rejected++;
     la_summary_reject(a->sum, row->status);
     const char *f = row->r.file;
     switch (row->status) {
@@ -663,6 +684,7 @@ static void release_held(la_auditor *a)
         row.r.line = h->line;
         row.r.file = h->file;
         a->st.rows_read++;
+        count_of(a, row.r.file)->read++;
         reject_row(a, &row);
     }
     free_held(p);
@@ -726,8 +748,10 @@ static void consume_row(la_auditor *a, la_row *row)
     if (a->probe.open && (a->probe.nheld || lacks_field(row)) && probe_row(a, row)) return;
     if (a->probe.open && row->status == LA_OK) release_held(a);
     a->st.rows_read++;
+    count_of(a, row->r.file)->read++;
     if (row->status != LA_OK) { reject_row(a, row); return; }
     a->st.rows_audited++;
+    count_of(a, row->r.file)->audited++;
     if (row->annot_error) {
         la_summary_annot_error(a->sum);
         diagnose(a, row->r.file, row->r.line, "annotations ignored: %s", row->err_detail);
@@ -873,9 +897,11 @@ static int file_index(la_auditor *a, const char *name)
     LA_GROW(a->files, a->files_cap, a->nfiles + 1);
     if (a->files_cap != cap) {
         a->seekable = la_xrealloc(a->seekable, a->files_cap);
+        a->counts = la_xrealloc(a->counts, a->files_cap * sizeof *a->counts);
         if (a->files_cap > 0xffff) la_die("too many input files");
     }
     a->seekable[a->nfiles] = 0;
+    memset(&a->counts[a->nfiles], 0, sizeof *a->counts);
     a->files[a->nfiles++] = la_xstrdup(name);
     return (int)a->nfiles - 1;
 }
@@ -900,6 +926,8 @@ static void begin_long_line(la_auditor *a, int f, uint64_t lineno, const char *s
     drain(a);
     a->st.rows_read++;
     a->st.rows_rejected++;
+    a->counts[f].read++;
+    a->counts[f].rejected++;
     a->next_index++;
     la_summary_reject(a->sum, LA_ETOOLONG);
     diagnose(a, a->files[f], lineno, "line longer than --max-line-bytes (%zu bytes)",
@@ -1063,6 +1091,8 @@ static void choose_format(feed *fd)
         return;
     }
     fd->fmt = fmt;
+    a->counts[fd->f].format = fmt;
+    a->counts[fd->f].comp = fd->comp;
     if (fmt != LA_INPUT_JSONL)
         fd->sp = la_splitter_new((la_input_format)fmt, a->opt.text_path, fd->maxl,
                                  on_record, fd);
@@ -1667,6 +1697,31 @@ static int write_report(FILE *f, void *ud)
                            (size_t)ra->a->ntop);
 }
 
+/* The summary's "files": per input name, its rows and how it was read
+ * (a name read twice, such as "-", is one entry with the sums). */
+static void add_files(const la_auditor *a, cJSON *summary)
+{
+    static const char *const comp[] = { "none", "gzip", "zstd" };
+    cJSON *files = cJSON_AddObjectToObject(summary, "files");
+    for (size_t i = 0; i < a->nfiles; i++) {
+        if (cJSON_GetObjectItemCaseSensitive(files, a->files[i])) continue;
+        file_count sum = a->counts[i];
+        for (size_t k = i + 1; k < a->nfiles; k++)
+            if (strcmp(a->files[k], a->files[i]) == 0) {
+                sum.read += a->counts[k].read;
+                sum.audited += a->counts[k].audited;
+                sum.rejected += a->counts[k].rejected;
+            }
+        cJSON *o = cJSON_AddObjectToObject(files, a->files[i]);
+        cJSON_AddNumberToObject(o, "rows", (double)sum.read);
+        cJSON_AddNumberToObject(o, "audited", (double)sum.audited);
+        cJSON_AddNumberToObject(o, "rejected", (double)sum.rejected);
+        if (sum.format)
+            cJSON_AddStringToObject(o, "format", la_input_format_flag((la_input_format)sum.format));
+        cJSON_AddStringToObject(o, "compression", comp[sum.comp]);
+    }
+}
+
 int la_auditor_finish(la_auditor *a)
 {
     int status = LA_OK;
@@ -1698,6 +1753,7 @@ int la_auditor_finish(la_auditor *a)
                                    a->keep_all ? la_learn_summary(a->learn) : NULL,
                                    a->dict ? la_dict_path(a->dict) : NULL, a->nthreads);
         cJSON_AddItemToObject(s, "evidence_model", la_evmodel_summary(a->ev));
+        add_files(a, s);
         if (a->opt.summary_path) {
             char *text = cJSON_Print(s);
             la_buf b;
@@ -1883,6 +1939,7 @@ void la_auditor_free(la_auditor *a)
     for (size_t i = 0; i < a->nfiles; i++) free(a->files[i]);
     free(a->files);
     free(a->seekable);
+    free(a->counts);
     if (a->reread_fp) fclose(a->reread_fp);
     free(a->items);
     la_arena_free(&a->items_arena);

@@ -499,6 +499,7 @@ int main(int argc, char **argv)
         return rc;
     }
     if (opt.progress < 0) opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
+    opt.many_inputs = argc - optind > 1;
 
     signal(SIGPIPE, SIG_IGN);
     out_ctx out = { la_writer_new(opt.format, stdout), 0 };

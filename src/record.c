@@ -100,7 +100,7 @@ static const char *type_name(const cJSON *v)
     return "of an unknown type";
 }
 
-static void set_id(la_row *row, const cJSON *v, la_arena *arena)
+static void set_id(la_row *row, const cJSON *v, const la_options *opt, la_arena *arena)
 {
     la_result *r = &row->r;
     if (v && cJSON_IsString(v) && v->valuestring) {
@@ -118,6 +118,16 @@ static void set_id(la_row *row, const cJSON *v, la_arena *arena)
             n = snprintf(tmp, sizeof tmp, "%lld", (long long)d);
         else
             n = snprintf(tmp, sizeof tmp, "%.17g", d);
+    } else if (opt->many_inputs && r->file) {
+        /* with several inputs a line number is not unique: "FILE:LINE" */
+        la_buf b;
+        la_buf_init(&b);
+        la_buf_printf(&b, "%s:%llu", r->file, (unsigned long long)r->line);
+        r->id = la_arena_strndup(arena, b.p, b.len);
+        r->id_len = b.len;
+        r->id_is_number = 0;
+        la_buf_free(&b);
+        return;
     } else {
         /* absent, null, not a scalar, or a number past the double range
          * (1e999 parses as infinity, which JSON cannot write): the 1-based
@@ -316,7 +326,7 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
     }
 
     la_result *r = &row->r;
-    set_id(row, la_record_path(root, opt->id_path), arena);
+    set_id(row, la_record_path(root, opt->id_path), opt, arena);
 
     const cJSON *text = la_record_path(root, opt->text_path);
     if (!text) {
