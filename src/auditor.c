@@ -1697,6 +1697,16 @@ static int write_report(FILE *f, void *ud)
                            (size_t)ra->a->ntop);
 }
 
+/* Names an end-of-stream stage on the progress line: these can take a
+ * while on a large dataset, after the last row was read. */
+static void step(la_auditor *a, const char *what)
+{
+    if (a->opt.progress <= 0) return;
+    fprintf(stderr, "\r\033[Klabelaudit: end of stream, %llu rows: %s...",
+            (unsigned long long)a->st.rows_read, what);
+    fflush(stderr);
+}
+
 /* The summary's "files": per input name, its rows and how it was read
  * (a name read twice, such as "-", is one entry with the sums). */
 static void add_files(const la_auditor *a, cJSON *summary)
@@ -1729,11 +1739,19 @@ int la_auditor_finish(la_auditor *a)
     if (a->probe.open && a->probe.nheld && a->probe.objects) field_error(a);
     else if (a->probe.open) release_held(a);
     if (a->field_error) return LA_EUSAGE;
+    step(a, "annotator agreement");
     la_agree_finish(a->agree);
-    if (a->keep_all) la_learn_finish(a->learn);
+    if (a->keep_all) {
+        char what[80];
+        snprintf(what, sizeof what, "fitting the classifier (%d folds)", a->opt.folds);
+        step(a, what);
+        la_learn_finish(a->learn);
+    }
+    step(a, "evidence model and queue");
     la_evmodel_finish(a->ev, a->learn, a->dedup, a->agree);
     la_evmodel_note_vocabulary(a->ev, stderr);
     finish_items(a);
+    if (a->opt.progress > 0) fputs("\r\033[K", stderr);
     a->st.seconds = now_seconds(&a->t0);
     a->st.interrupted = a->interrupted || a->stopped;
 

@@ -58,7 +58,8 @@ static void catch_signal(int sig)
 
 static const char usage_text[] =
 "Usage: labelaudit [OPTIONS] [FILE...]\n"
-"Audits a labeled text dataset (JSON Lines, files or stdin '-') and writes a\n"
+"Audits a labeled text dataset (JSON Lines, CSV, TSV or a JSON array, plain\n"
+"or gzip/zstd; files or stdin '-') and writes a\n"
 "review queue of rows whose label is probably wrong, one JSON object per line.\n"
 "\n"
 "Input (files are read as JSON Lines, CSV or TSV with a header, or one JSON\n"
@@ -142,7 +143,8 @@ static const char usage_text[] =
 "      --raw-findings          queue every row the detectors flagged, scored by\n"
 "                              their own rules, without weighing the evidence\n"
 "                              (to check the rules on a few rows)\n"
-"      --reasons CODES         keep only these reason codes (comma list)\n"
+"      --reasons CODES         keep only these reason codes (comma list), whatever\n"
+"                              their score unless --min-score is given\n"
 "      --format FMT            jsonl, csv, label-studio, argilla or prodigy\n"
 "                              (default: jsonl)\n"
 "\n"
@@ -392,8 +394,9 @@ int main(int argc, char **argv)
     int nlexfiles = 0;
     if (!lexfiles) { fputs("labelaudit: out of memory\n", stderr); abort(); }
 
-    int c;
-    while ((c = getopt_long(argc, argv, "j:qhV", long_options, NULL)) != -1) {
+    int c, min_score_given = 0;
+    opterr = 0;   /* getopt's own messages start with argv[0]: ours say labelaudit */
+    while ((c = getopt_long(argc, argv, ":j:qhV", long_options, NULL)) != -1) {
         switch (c) {
         case OPT_INPUT_FORMAT: {
             int f = la_input_format_parse(optarg);
@@ -455,7 +458,10 @@ int main(int argc, char **argv)
         case OPT_SEED: opt.seed = (uint64_t)parse_long("--seed", optarg, 0, 0x7fffffffL); break;
         case OPT_SORT: opt.sort = 1; break;
         case OPT_TOP: opt.top = parse_long("--top", optarg, 1, 0x7fffffffL); break;
-        case OPT_MIN_SCORE: opt.min_score = parse_double("--min-score", optarg, 0, 1); break;
+        case OPT_MIN_SCORE:
+            opt.min_score = parse_double("--min-score", optarg, 0, 1);
+            min_score_given = 1;
+            break;
         case OPT_REASONS: opt.reasons = optarg; break;
         case OPT_FORMAT: {
             int f = la_format_parse(optarg);
@@ -484,19 +490,39 @@ int main(int argc, char **argv)
             printf("labelaudit %s (utf8proc %s, cJSON %s)\n", LA_VERSION,
                    la_utf8proc_version(), la_cjson_version());
             return fflush(stdout) == 0 ? EXIT_AUDITED : EXIT_IO;
+        case ':':
+            free(lexfiles);
+            usage_error("option '%s' needs a value", argv[optind - 1]);
+            break;
         default:
             free(lexfiles);
-            fputs("Try 'labelaudit --help' for more information.\n", stderr);
-            return EXIT_USAGE;
+            if (optopt) {
+                char opt_s[3] = { '-', (char)optopt, '\0' };
+                usage_error("unknown option '%s'", opt_s);
+            }
+            usage_error("unknown option '%s'", argv[optind - 1]);
+            break;
         }
     }
     opt.lexicon_files = nlexfiles ? lexfiles : NULL;
     check_label_layout(&opt);
+    /* Asking for reasons by name asks for them whatever their score: the
+     * default floor would hide same-label duplicates and NO_EVIDENCE
+     * (tests/cases/queue-reasons-filter.case). */
+    if (opt.reasons && !min_score_given) opt.min_score = 0;
     if (json && !explain) usage_error("%s: only with --explain", "--json");
     if (explain) {
         int rc = run_explain(&opt, json, argc - optind, argv + optind);
         free(lexfiles);
         return rc;
+    }
+    if (optind == argc && isatty(STDIN_FILENO)) {
+        /* nothing named and nothing piped: waiting on a terminal helps no one */
+        free(lexfiles);
+        fputs("labelaudit: no input: name the dataset files, or pipe rows in "
+              "(use '-' to type them)\nUsage: labelaudit [OPTIONS] [FILE...]\n"
+              "Try 'labelaudit --help' for more information.\n", stderr);
+        return EXIT_USAGE;
     }
     if (opt.progress < 0) opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
     opt.many_inputs = argc - optind > 1;
