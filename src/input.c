@@ -23,6 +23,7 @@
  * at all (the header, blank lines, the array's brackets), nowhere - and
  * blank lines are counted.
  */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -498,8 +499,21 @@ static int json_number(const char *p, size_t n)
     return i == n;
 }
 
+/* Whether a field is a whole JSON array or object (an annotations or
+ * votes column written by a JSON-aware exporter). */
+static int json_container(const char *p, size_t n)
+{
+    if (n < 2 || (p[0] != '[' && p[0] != '{')) return 0;
+    const char *end = NULL;
+    cJSON *v = cJSON_ParseWithLengthOpts(p, n, &end, 0);
+    int ok = v && end == p + n;
+    cJSON_Delete(v);
+    return ok;
+}
+
 /* The row object: the text column always a string, an empty unquoted
- * field null, a JSON number a number, anything else a string. */
+ * field null, a JSON number a number, a JSON array or object itself,
+ * anything else a string. */
 static void csv_to_json(la_splitter *s)
 {
     la_buf *j = &s->json;
@@ -514,6 +528,7 @@ static void csv_to_json(la_splitter *s)
         if (strcmp(s->header[i], s->text_path) == 0) la_buf_add_json_str(j, v, n);
         else if (n == 0 && !s->fquoted[i]) la_buf_add(j, "null", 4);
         else if (!s->fquoted[i] && json_number(v, n)) la_buf_add(j, v, n);
+        else if (json_container(v, n)) la_buf_add(j, v, n);
         else la_buf_add_json_str(j, v, n);
     }
     la_buf_addc(j, '}');

@@ -63,6 +63,13 @@ static void test_csv(void)
               "2|0|{\"id\":1,\"text\":\"a, \\\"b\\\"\",\"label\":\"toxic\"}|1,\"a, \"\"b\"\"\",toxic\n"
               "4|0|{\"id\":\"007\",\"text\":\"two\\nlines\",\"label\":null}|007,\"two\nlines\",\n"
               "6|0|{\"id\":2,\"text\":\"42\",\"label\":0.5}|2,42,0.5\n");
+    /* a JSON array or object column (annotations) stays JSON; a field
+     * that only starts like one is text */
+    split_all(LA_INPUT_CSV,
+              "text,annotations\nhi,\"[\"\"toxic\"\",\"\"ok\"\"]\"\nyo,[oops\n",
+              0,
+              "2|0|{\"text\":\"hi\",\"annotations\":[\"toxic\",\"ok\"]}|hi,\"[\"\"toxic\"\",\"\"ok\"\"]\"\n"
+              "3|0|{\"text\":\"yo\",\"annotations\":\"[oops\"}|yo,[oops\n");
     /* wrong field count, invalid UTF-8, an unclosed quote at the end */
     split_all(LA_INPUT_CSV,
               "text,label\nonly\na\xff,1\n\"open,1\n",
