@@ -1,4 +1,5 @@
-# labelaudit - plain GNU make. pkg-config finds utf8proc, cJSON and hunspell.
+# labelaudit - plain GNU make. pkg-config finds utf8proc, cJSON, hunspell,
+# zlib and libzstd.
 #
 #   make            build ./labelaudit
 #   make check      unit tests, golden CLI cases, fuzz seed replay
@@ -15,7 +16,7 @@ DATADIR ?= $(PREFIX)/share/labelaudit
 DESTDIR ?=
 
 CC      ?= cc
-PKGS     = libutf8proc libcjson hunspell
+PKGS     = libutf8proc libcjson hunspell zlib libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -17,6 +17,11 @@ struct cJSON;
 int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *labels,
                     la_arena *arena);
 
+/* Adds the findings the label layout itself gives, after the per-row
+ * detectors (reasons are listed in code order): a --label-threshold soft
+ * label near the threshold is the least certain kind (LOW_AGREEMENT). */
+void la_record_label_findings(la_row *row, const la_options *opt);
+
 /* The member at a dotted path ("meta.label"); an exact member named like
  * the whole path wins, and of duplicate keys the LAST one counts, for
  * every field (text, label, id, annotations, votes). NULL when absent or

@@ -37,8 +37,13 @@ typedef struct la_row {
     uint64_t index;        /* 0-based index among all rows read (all files) */
     uint64_t file_off;     /* byte offset of the raw line in its file */
     const char *raw; size_t raw_len;   /* the raw line, without newline */
+    const char *src; size_t src_len;   /* the record's own bytes when raw is
+                                          a conversion (a CSV record) or a
+                                          reason (a record rejected while
+                                          split); NULL: raw is the input */
     struct cJSON *json;    /* parsed object (owned by the batch) */
     const char *label_str; size_t label_len; /* label as text, for counts */
+    double soft_label;     /* the number of a --label-threshold label */
     int annot_error;       /* LA_EANNOT: annotations ignored, diagnosed */
 
     /* features for the cross-row stages (filled by the worker) */

@@ -49,8 +49,11 @@ enum {
     LA_EANNOT = -14,    /* malformed annotations or vote counts */
     LA_EDEPTH = -15,    /* JSON nested deeper than the parser allows */
     LA_ELABELTYPE = -16, /* label is an object or array */
-    LA_ECTRL = -17      /* a string holds a raw control byte (below 0x20),
+    LA_ECTRL = -17,     /* a string holds a raw control byte (below 0x20),
                            which JSON forbids */
+    LA_ERECORD = -18,   /* CSV/TSV record malformed (field count, quote) */
+    LA_ELABELVALUE = -19 /* label not of the layout's kind (not a number for
+                            --label-threshold, not 0/1 in --label-columns) */
 };
 
 /* Static English message for an LA_E* code (or "unknown error"). */
@@ -124,6 +127,13 @@ typedef struct la_options {
     /* input fields (dotted paths reach nested objects) */
     const char *text_path;        /* default "text" */
     const char *label_path;       /* default "label" */
+    const char *label_columns;    /* comma list of 0/1 columns that replace
+                                     the label (multi-label data), or NULL */
+    const char *label_rule;       /* with label_columns: "any" (NULL, the
+                                     default), "all", or a comma list of the
+                                     columns any of which makes a row toxic */
+    double label_threshold;       /* soft labels: the label is a number, toxic
+                                     at or above this; < 0 (default): off */
     const char *id_path;          /* default "id"; absent -> line number */
     const char *annotations_path; /* default NULL: "annotations" if present */
     const char *annotators_path;  /* parallel rater ids; default "annotators" */
@@ -136,6 +146,11 @@ typedef struct la_options {
     const char *vote_classes;     /* comma list mapping each column to a class
                                      name, or NULL to use the label table */
     const char *scores_path;      /* an outside probability per row, or NULL */
+    int input_format;             /* 0: from each input's first bytes and name;
+                                     else a value of la_input_format_parse */
+    int many_inputs;              /* more than one input is read: queue rows
+                                     carry "file", and a row without an id
+                                     is keyed "FILE:LINE" */
     /* label vocabulary overrides (comma lists; NULL keeps the table) */
     const char *toxic_values, *clean_values, *spam_values, *ham_values;
     la_task task;
@@ -234,6 +249,8 @@ typedef struct la_result {
     int id_is_number;                  /* serialize id without quotes */
     uint64_t line;                     /* 1-based line within its file */
     const char *file;                  /* input name ("-" for stdin) */
+    int file_shown;                    /* more than one input is read: the
+                                          queue row names its file */
     const char *label_json; size_t label_json_len; /* raw JSON of the label,
                                                       NULL when absent */
     la_class label_class;
@@ -289,12 +306,17 @@ typedef int (*la_result_fn)(const la_result *r, void *ud);
 la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
                            char *err, size_t errlen, int *status);
 
-/* Audits every line of one stream. name is used in diagnostics. Reads
- * through fileno(in) (fread when in has no descriptor) and returns within
- * about 100 ms of la_auditor_interrupt, dropping an unfinished last line.
- * Returns LA_OK, or LA_EIO when reading failed (the lines read so far
- * count). A regular file's lines may be read again at la_auditor_finish
- * (by name, at their byte offsets) if the classifier flags them. */
+/* Audits every row of one stream. name is used in diagnostics. The
+ * stream may be gzip or zstd compressed and JSON Lines, CSV, TSV or one
+ * JSON array (opt->input_format, or decided from its first bytes and
+ * name). Reads through fileno(in) (fread when in has no descriptor) and
+ * returns within about 100 ms of la_auditor_interrupt, dropping an
+ * unfinished last row. Returns LA_OK; LA_EIO when reading or decompressing
+ * failed (the rows read so far count); LA_EUSAGE when the input is not in
+ * the format asked for or in none that is read (a message naming what it
+ * looks like is on stderr, and none of its rows was read). A plain JSON
+ * Lines file's lines may be read again at la_auditor_finish (by name, at
+ * their byte offsets) if the classifier flags them. */
 int la_auditor_feed(la_auditor *a, const char *name, FILE *in);
 
 /* Audits one line (without its newline) as line number lineno of name. */
@@ -306,7 +328,11 @@ void la_auditor_note_unreadable(la_auditor *a, const char *name, int err_no);
 
 /* Ends the stream: runs the end-of-stream stages (clusters, agreement
  * model, classifier), delivers buffered queue rows, writes --summary,
- * --report and --annotator-report files. Returns LA_OK or LA_EIO. */
+ * --report and --annotator-report files. Returns LA_OK or LA_EIO; or
+ * LA_EUSAGE, writing nothing, when the first rows (ten objects, or all of
+ * a shorter stream) lack the --text or --label field: a message on stderr
+ * lists the fields they have. la_auditor_feed also returns LA_EUSAGE
+ * once that is known, and reads no further. */
 int la_auditor_finish(la_auditor *a);
 
 /* Asks a running auditor to stop reading (async-signal-safe). */
@@ -435,6 +461,9 @@ void la_calibration_free(la_calibration *c);
  * cannot be read (a FILE:LINE message on stderr), 4 when the page cannot
  * be written. */
 int la_diff_run(const char *before, const char *after, const char *html_path, FILE *out);
+/* Parses an --input-format value: "jsonl" (or "ndjson"), "csv", "tsv",
+ * "json" (one array of objects) or "auto" (0); -1 when unknown. */
+int la_input_format_parse(const char *s);
 
 /* ---- explain --------------------------------------------------------------- */
 

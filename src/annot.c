@@ -2,7 +2,8 @@
  * annot.c - reads a row's annotator judgments into row->annot.
  *
  * Three input forms, tried in this order:
- *   1. --votes: a comma list of count columns (dotted paths); each column
+ *   1. --votes: a comma list of count columns (dotted paths), or one path
+ *      to an object whose members are the count columns; each column
  *      is mapped to a class by --vote-classes (same order) or else by the
  *      label table applied to the column's last path segment. The counts
  *      are expanded into that many anonymous judgments (from_votes = 1).
@@ -145,6 +146,45 @@ static long vote_count(const cJSON *v)
     return (long)d;
 }
 
+/* --votes naming one object of counts ({"hate": 1, "neither": 2}): each
+ * member is a column, its class from the label table applied to its name.
+ * A member the table does not know would turn its votes into "unknown"
+ * judgments without a word, so it makes the row's annotations an error
+ * that names it (tests/cases/input-votes-object.case). */
+static int parse_vote_object(const la_labelmap *labels, const cJSON *v, la_row *row,
+                             la_arena *arena)
+{
+    long total = 0;
+    int present = 0;
+    for (const cJSON *m = v->child; m; m = m->next) {
+        if (cJSON_IsNull(m)) continue;
+        long c = vote_count(m);
+        if (c < 0)
+            return fail(row, c == -1 ? "vote count %.40s is not a non-negative integer"
+                                     : "vote count %.40s is too large", m->string);
+        if (labels && la_labelmap_lookup(labels, m->string, strlen(m->string)) ==
+                      LA_CLASS_UNKNOWN)
+            return fail(row, "vote column %.40s is no known label (see --toxic-values "
+                        "and friends)", m->string);
+        present++;
+        total += c;
+        if (total > LA_AGREE_MAX_JUDGMENTS)
+            return fail(row, "more than %d votes", LA_AGREE_MAX_JUDGMENTS);
+    }
+    row->annot.from_votes = 1;
+    if (!present || total == 0) return LA_OK;
+    row->annot.cls = la_arena_alloc(arena, (size_t)total);
+    int k = 0;
+    for (const cJSON *m = v->child; m; m = m->next) {
+        if (cJSON_IsNull(m)) continue;
+        la_class cls = labels ? la_labelmap_lookup(labels, m->string, strlen(m->string))
+                              : LA_CLASS_UNKNOWN;
+        for (long j = vote_count(m); j > 0; j--) row->annot.cls[k++] = (uint8_t)cls;
+    }
+    row->annot.n = k;
+    return LA_OK;
+}
+
 static int parse_votes(const la_options *opt, const la_labelmap *labels,
                        const cJSON *obj, la_row *row, la_arena *arena)
 {
@@ -156,6 +196,10 @@ static int parse_votes(const la_options *opt, const la_labelmap *labels,
     int present = 0;
     long total = 0;
     if (nc <= 0) return LA_OK;
+    if (nc == 1 && !opt->vote_classes) {
+        const cJSON *v = resolve(obj, cols[0].p, cols[0].n);
+        if (cJSON_IsObject(v)) return parse_vote_object(labels, v, row, arena);
+    }
     for (int i = 0; i < nc; i++) {
         const cJSON *v = resolve(obj, cols[i].p, cols[i].n);
         if (!v && !memchr(cols[i].p, '.', cols[i].n)) {

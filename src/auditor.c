@@ -39,6 +39,7 @@
 
 #include "la_agree.h"
 #include "la_dedup.h"
+#include "la_input.h"
 #include "la_detect.h"
 #include "la_evmodel.h"
 #include "la_labels.h"
@@ -67,11 +68,22 @@
 
 enum { SLOT_FREE = 0, SLOT_RESERVED, SLOT_FILLED, SLOT_WORKING, SLOT_DONE };
 
+/* Where a batch line came from when it is not simply an input line: a
+ * CSV record converted to a JSON object, or a record the splitter
+ * already rejected (then the line holds the reason). */
+typedef struct line_src {
+    size_t off, len;             /* the record's own bytes in data */
+    int has;                     /* off/len are set */
+    int pre;                     /* LA_OK, or the LA_E* that rejects it */
+    size_t pre_byte;             /* for LA_EUTF8/LA_ENUL: offset into them */
+} line_src;
+
 typedef struct batch {
     la_buf data;                 /* raw lines, back to back */
     size_t *off, *len;           /* per line, into data */
     uint64_t *lineno;
     uint64_t *fileoff;           /* per line, byte offset in its file */
+    line_src *src;               /* per line, the record behind it */
     size_t n, cap;
     int file;                    /* index into la_auditor.files */
     uint64_t first_index;
@@ -181,6 +193,42 @@ typedef struct item {
     item_body *body;           /* NULL: read the line again */
 } item;
 
+/* What the summary says of each input. */
+typedef struct file_count {
+    uint64_t read, audited, rejected;
+    int format;                  /* la_input_format, once known */
+    int comp;                    /* la_compression */
+} file_count;
+
+/* A rejected row held while the first rows decide whether --text and
+ * --label name fields the data has (copies: the batch is recycled). */
+typedef struct held_row {
+    char *bytes; size_t len;     /* what --rejects gets */
+    uint64_t line;
+    const char *file;            /* la_auditor.files entry */
+    int status;
+    size_t err_byte;
+    char detail[96];
+} held_row;
+
+/* The first rows decide whether --text and --label name fields the data
+ * has. Until a row has both, rows that lack one are held, not rejected;
+ * when PROBE_ROWS objects lack a field, or the stream ends first, the
+ * field names are wrong and the run is a usage error that lists the
+ * fields found, instead of a rejection per row. Ten rows: enough that a
+ * few malformed rows at the top of a good file do not trip it, few
+ * enough that the answer comes at once (tests/cases/input-field-*.case). */
+#define PROBE_ROWS 10
+
+typedef struct probe {
+    int open;                    /* still deciding */
+    int objects;                 /* rows that parsed as objects */
+    int text_seen, label_seen;   /* some row had the field */
+    held_row held[PROBE_ROWS * 4];
+    int nheld;
+    la_buf fields;               /* top-level keys of the first object */
+} probe;
+
 struct la_auditor {
     la_options opt;
     la_result_fn fn;
@@ -189,6 +237,8 @@ struct la_auditor {
     la_dict *dict;
     la_labelmap *labels;
     char **files; size_t nfiles, files_cap;
+    file_count *counts;        /* per file, for the summary */
+    size_t last_file;          /* index of the file of the last row counted */
     unsigned char *seekable;   /* per file: lines can be read again */
     FILE *reread_fp; uint32_t reread_file;
     uint32_t reread_bad;       /* 1 + the file last reported as changed */
@@ -229,6 +279,9 @@ struct la_auditor {
     unsigned char reason_keep[LA_R__COUNT];
     int reason_filter;
 
+    probe probe;                 /* do --text and --label name real fields */
+    int field_error;             /* they do not: a usage error, stop */
+
     la_result *top[REPORT_TOP];  /* for --report: highest scores */
     int ntop;
 
@@ -248,6 +301,7 @@ void la_options_init(la_options *o)
     memset(o, 0, sizeof *o);
     o->text_path = "text";
     o->label_path = "label";
+    o->label_threshold = -1;
     o->id_path = "id";
     o->annotators_path = "annotators";
     o->annotator_key = "annotator";
@@ -346,6 +400,7 @@ static void analyze_row(la_auditor *a, worker *w, batch *b, la_row *row)
     lap(k, ST_SPAMJUNK, t);
     la_detect_toxicity(&c, row);
     lap(k, ST_CONTEXT, t);
+    la_record_label_findings(row, &a->opt);
     la_dedup_signature(&c, row);
     lap(k, ST_SIGNATURE, t);
     if (a->keep_all) la_learn_features(&c, row);
@@ -376,6 +431,20 @@ static void analyze_batch(la_auditor *a, worker *w, batch *b)
         row->r.line = b->lineno[i];
         row->file_off = b->fileoff[i];
         row->r.file = a->files[b->file];
+        const line_src *ls = &b->src[i];
+        if (ls->has) {
+            row->src = b->data.p + ls->off;
+            row->src_len = ls->len;
+        }
+        if (ls->pre != LA_OK) {
+            row->status = ls->pre;
+            row->err_byte = ls->pre_byte;
+            if (ls->pre != LA_EUTF8 && ls->pre != LA_ENUL)
+                snprintf(row->err_detail, sizeof row->err_detail, "%.*s",
+                         (int)(row->raw_len < sizeof row->err_detail ? row->raw_len
+                               : sizeof row->err_detail - 1), row->raw);
+            continue;
+        }
         if (row->raw_len <= BIG_ROW_BYTES) {
             analyze_row(a, w, b, row);
             continue;
@@ -618,8 +687,9 @@ static void note_flagged(la_auditor *a, const la_result *r)
     remember_top(a, r);
 }
 
-static void deliver(la_auditor *a, const la_result *r)
+static void deliver(la_auditor *a, la_result *r)
 {
+    r->file_shown = a->opt.many_inputs;
     if (a->stopped || !a->fn) return;
     uint64_t t = clock_ns();
     if (a->fn(r, a->ud)) a->stopped = 1;
@@ -676,9 +746,20 @@ static void write_reject(la_auditor *a, const char *raw, size_t n)
         a->failed_io = 1;
 }
 
+/* The counts of the file a row came from (files are few and rows of one
+ * file come together, so the last one is checked first). */
+static file_count *count_of(la_auditor *a, const char *file)
+{
+    if (a->last_file >= a->nfiles || a->files[a->last_file] != file)
+        for (size_t i = 0; i < a->nfiles; i++)
+            if (a->files[i] == file) { a->last_file = i; break; }
+    return &a->counts[a->last_file];
+}
+
 static void reject_row(la_auditor *a, const la_row *row)
 {
     a->st.rows_rejected++;
+    count_of(a, row->r.file)->rejected++;
     la_summary_reject(a->sum, row->status);
     const char *f = row->r.file;
     switch (row->status) {
@@ -697,14 +778,125 @@ static void reject_row(la_auditor *a, const la_row *row)
         diagnose(a, f, row->r.line, "%s%s%s", la_strerror(row->status),
                  row->err_detail[0] ? ": " : "", row->err_detail);
     }
-    write_reject(a, row->raw, row->raw_len);
+    if (row->src) write_reject(a, row->src, row->src_len);
+    else write_reject(a, row->raw, row->raw_len);
+}
+
+/* Whether a rejected row only lacks the text or label field. */
+static int lacks_field(const la_row *row)
+{
+    return row->status == LA_ENOTEXT || (row->status == LA_ENOLABEL && row->err_detail[0] &&
+                                         !strstr(row->err_detail, "(null)"));
+}
+
+static void hold_row(la_auditor *a, const la_row *row)
+{
+    probe *p = &a->probe;
+    held_row *h = &p->held[p->nheld++];
+    const char *b = row->src ? row->src : row->raw;
+    h->len = row->src ? row->src_len : row->raw_len;
+    h->bytes = la_xstrndup(b, h->len);
+    h->line = row->r.line;
+    h->file = row->r.file;
+    h->status = row->status;
+    h->err_byte = row->err_byte;
+    memcpy(h->detail, row->err_detail, sizeof h->detail);
+}
+
+static void free_held(probe *p)
+{
+    for (int i = 0; i < p->nheld; i++) free(p->held[i].bytes);
+    p->nheld = 0;
+    la_buf_free(&p->fields);
+}
+
+static void reject_row(la_auditor *a, const la_row *row);
+
+/* The probe found both fields: the held rows are rejected, in order. */
+static void release_held(la_auditor *a)
+{
+    probe *p = &a->probe;
+    p->open = 0;
+    for (int i = 0; i < p->nheld; i++) {
+        held_row *h = &p->held[i];
+        la_row row;
+        memset(&row, 0, sizeof row);
+        row.status = h->status;
+        row.err_byte = h->err_byte;
+        memcpy(row.err_detail, h->detail, sizeof row.err_detail);
+        row.raw = h->bytes;
+        row.raw_len = h->len;
+        row.r.line = h->line;
+        row.r.file = h->file;
+        a->st.rows_read++;
+        count_of(a, row.r.file)->read++;
+        reject_row(a, &row);
+    }
+    free_held(p);
+}
+
+/* The probe failed: says which field is missing and which exist. */
+static void field_error(la_auditor *a)
+{
+    probe *p = &a->probe;
+    int text = !p->text_seen;
+    const char *path = text ? a->opt.text_path : a->opt.label_path;
+    fprintf(stderr, "labelaudit: %s: no %s field \"%s\" in the first %d rows; their fields "
+            "are: %s (name the %s field with %s)\n", p->nheld ? p->held[0].file : "-",
+            text ? "text" : "label", path, p->objects, p->fields.len ? p->fields.p : "none",
+            text ? "text" : "label", text ? "--text" : "--label");
+    p->open = 0;
+    a->field_error = 1;
+    a->stopped = 1;
+    free_held(p);
+}
+
+/* Feeds the probe one row; returns 1 when the row was held. */
+static int probe_row(la_auditor *a, const la_row *row)
+{
+    probe *p = &a->probe;
+    int object = row->json && cJSON_IsObject(row->json);
+    if (object) {
+        p->objects++;
+        if (!p->fields.len) {
+            for (const cJSON *c = row->json->child; c; c = c->next) {
+                if (!c->string) continue;
+                if (p->fields.len) la_buf_adds(&p->fields, ", ");
+                if (p->fields.len > 200) { la_buf_adds(&p->fields, "..."); break; }
+                la_buf_add_json_str(&p->fields, c->string, strlen(c->string));
+            }
+        }
+        if (la_record_path(row->json, a->opt.text_path)) p->text_seen = 1;
+        if (a->opt.label_columns || la_record_path(row->json, a->opt.label_path))
+            p->label_seen = 1;   /* (missing label columns are each row's problem) */
+    }
+    if (p->text_seen && p->label_seen) {
+        release_held(a);
+        return 0;
+    }
+    if (row->status == LA_OK) {   /* (cannot happen without both fields) */
+        release_held(a);
+        return 0;
+    }
+    if (p->nheld == (int)LA_ARRAY_LEN(p->held)) {   /* mostly broken lines: give up */
+        release_held(a);
+        return 0;
+    }
+    hold_row(a, row);
+    if (p->objects >= PROBE_ROWS) field_error(a);
+    return 1;
 }
 
 static void consume_row(la_auditor *a, la_row *row)
 {
+    if (a->field_error) return;
+    if (a->probe.open && (a->probe.nheld || lacks_field(row)) && probe_row(a, row)) return;
+    if (a->probe.open && row->status == LA_OK) release_held(a);
     a->st.rows_read++;
+    count_of(a, row->r.file)->read++;
     if (row->status != LA_OK) { reject_row(a, row); return; }
     a->st.rows_audited++;
+    count_of(a, row->r.file)->audited++;
     if (row->annot_error) {
         la_summary_annot_error(a->sum);
         diagnose(a, row->r.file, row->r.line, "annotations ignored: %s", row->err_detail);
@@ -806,8 +998,11 @@ static batch *filling_slot(la_auditor *a, int f)
     }
 }
 
+/* Queues one row: n bytes at s (a JSON Lines line, a converted record or
+ * a JSON-array element); rec, when not NULL, is the splitter's record
+ * behind it (its own bytes and any rejection already found). */
 static void add_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
-                     const char *s, size_t n)
+                     const char *s, size_t n, const la_input_record *rec)
 {
     batch *b = filling_slot(a, f);
     if (b->n == 0) b->first_index = a->next_index;
@@ -817,6 +1012,7 @@ static void add_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
         b->len = la_xrealloc(b->len, cap * sizeof *b->len);
         b->lineno = la_xrealloc(b->lineno, cap * sizeof *b->lineno);
         b->fileoff = la_xrealloc(b->fileoff, cap * sizeof *b->fileoff);
+        b->src = la_xrealloc(b->src, cap * sizeof *b->src);
         b->cap = cap;
     }
     b->fileoff[b->n] = off;
@@ -824,6 +1020,18 @@ static void add_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
     b->len[b->n] = n;
     b->lineno[b->n] = lineno;
     la_buf_add(&b->data, s, n);
+    line_src *ls = &b->src[b->n];
+    memset(ls, 0, sizeof *ls);
+    if (rec) {
+        ls->pre = rec->status;
+        ls->pre_byte = rec->err_byte;
+        if (rec->src != s || rec->status != LA_OK) {
+            ls->has = 1;
+            ls->off = b->data.len;
+            ls->len = rec->src_len;
+            la_buf_add(&b->data, rec->src, rec->src_len);
+        }
+    }
     b->n++;
     a->next_index++;
     if (b->n >= BATCH_LINES || b->data.len >= BATCH_BYTES) submit(a);
@@ -835,8 +1043,12 @@ static int file_index(la_auditor *a, const char *name)
     if (a->nfiles && strcmp(a->files[a->nfiles - 1], name) == 0) return (int)a->nfiles - 1;
     size_t cap = a->files_cap;
     LA_GROW(a->files, a->files_cap, a->nfiles + 1);
-    if (a->files_cap != cap) a->seekable = la_xrealloc(a->seekable, a->files_cap);
+    if (a->files_cap != cap) {
+        a->seekable = la_xrealloc(a->seekable, a->files_cap);
+        a->counts = la_xrealloc(a->counts, a->files_cap * sizeof *a->counts);
+    }
     a->seekable[a->nfiles] = 0;
+    memset(&a->counts[a->nfiles], 0, sizeof *a->counts);
     a->files[a->nfiles++] = la_xstrdup(name);
     return (int)a->nfiles - 1;
 }
@@ -851,7 +1063,7 @@ static void take_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
     size_t i = 0;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
     if (i == n) { la_summary_blank_line(a->sum); return; }
-    add_line(a, f, lineno, off, s, n);
+    add_line(a, f, lineno, off, s, n, NULL);
 }
 
 /* A line over --max-line-bytes: everything before it is consumed first so
@@ -861,6 +1073,8 @@ static void begin_long_line(la_auditor *a, int f, uint64_t lineno, const char *s
     drain(a);
     a->st.rows_read++;
     a->st.rows_rejected++;
+    a->counts[f].read++;
+    a->counts[f].rejected++;
     a->next_index++;
     la_summary_reject(a->sum, LA_ETOOLONG);
     diagnose(a, a->files[f], lineno, "line longer than --max-line-bytes (%zu bytes)",
@@ -899,80 +1113,257 @@ static size_t read_chunk(la_auditor *a, FILE *in, char *buf, size_t cap, int *er
     return 0;
 }
 
+/* One input while it is read. Its compression is decided from the first
+ * LA_INPUT_MAGIC_BYTES raw bytes and its format from its first decoded
+ * line; until then the bytes wait in raw_head and head. Then bytes flow
+ * read_chunk -> decoder -> the JSON Lines splitter below, or la_splitter
+ * for CSV, TSV and JSON arrays -> add_line. */
+typedef struct feed {
+    la_auditor *a;
+    const char *name;
+    int f;
+    int regular;               /* a regular file read from its start */
+    la_decoder *dec;           /* NULL until the compression is known */
+    la_compression comp;
+    la_buf raw_head;
+    int fmt;                   /* LA_INPUT_AUTO until known; -1: refused */
+    la_buf head;
+    la_splitter *sp;           /* CSV, TSV, JSON array */
+    int status;                /* LA_OK, LA_EIO, LA_EUSAGE */
+    /* JSON Lines */
+    size_t maxl;
+    la_buf line;
+    uint64_t lineno, line_off;
+    uint64_t fbytes;           /* decoded bytes so far */
+    int skipping;              /* inside an over-long line */
+} feed;
+
+/* How many decoded bytes at most wait for the first line before the
+ * format is decided on what is there (a one-line JSON array, a header
+ * longer than this). */
+#define SNIFF_BYTES (64u << 10)
+
+/* Splits decoded JSON Lines bytes into lines; lines keep their byte
+ * offset for reread_row. */
+static void jsonl_push(feed *fd, const char *chunk, size_t got)
+{
+    la_auditor *a = fd->a;
+    uint64_t base = fd->fbytes;
+    fd->fbytes += got;
+    const char *p = chunk, *end = chunk + got;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = nl ? nl : end;
+        size_t n = (size_t)(stop - p);
+        if (fd->skipping) {
+            if (a->rejects && fwrite(p, 1, n, a->rejects) != n) a->failed_io = 1;
+        } else if (fd->line.len + n > fd->maxl) {
+            begin_long_line(a, fd->f, fd->lineno + 1, fd->line.p, fd->line.len);
+            if (a->rejects && fwrite(p, 1, n, a->rejects) != n) a->failed_io = 1;
+            la_buf_reset(&fd->line);
+            fd->skipping = 1;
+        } else if (nl && fd->line.len == 0) {
+            /* the whole line is in the chunk */
+            take_line(a, fd->f, ++fd->lineno, base + (uint64_t)(p - chunk), p, n);
+            p = nl + 1;
+            continue;
+        } else {
+            if (fd->line.len == 0) fd->line_off = base + (uint64_t)(p - chunk);
+            la_buf_add(&fd->line, p, n);
+        }
+        if (!nl) break;
+        if (fd->skipping) {
+            if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
+            fd->lineno++;
+            fd->skipping = 0;
+        } else {
+            take_line(a, fd->f, ++fd->lineno, fd->line_off, fd->line.p, fd->line.len);
+            la_buf_reset(&fd->line);
+        }
+        p = nl + 1;
+    }
+}
+
+/* The end of JSON Lines input: the last line, without a newline. */
+static void jsonl_end(feed *fd)
+{
+    la_auditor *a = fd->a;
+    if (fd->skipping) {
+        if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
+    } else if (fd->line.len) {
+        take_line(a, fd->f, ++fd->lineno, fd->line_off, fd->line.p, fd->line.len);
+    }
+}
+
+/* A record from la_splitter: a row (converted, or already rejected), or
+ * a note about the file. */
+static void on_record(void *ud, const la_input_record *rec)
+{
+    feed *fd = ud;
+    la_auditor *a = fd->a;
+    if (rec->note_only) {   /* after the rows before it, about the file as a whole */
+        drain(a);
+        fprintf(stderr, "labelaudit: %s: %.*s\n", fd->name, (int)rec->json_len, rec->json);
+        return;
+    }
+    add_line(a, fd->f, rec->line, 0, rec->json, rec->json_len, rec);
+}
+
+/* Decoded bytes are ready to read in the chosen format. */
+static void route(feed *fd, const char *p, size_t n)
+{
+    if (fd->fmt == LA_INPUT_JSONL) jsonl_push(fd, p, n);
+    else la_splitter_push(fd->sp, p, n);
+}
+
+/* Whether head holds a first line with something on it (or enough bytes
+ * to decide anyway). */
+static int head_ready(const la_buf *h)
+{
+    if (h->len >= SNIFF_BYTES) return 1;
+    size_t i = 0;
+    while (i < h->len && strchr(" \t\r\n", h->p[i])) i++;
+    return i < h->len && memchr(h->p + i, '\n', h->len - i) != NULL;
+}
+
+/* Decides the format from head; on a mismatch says so once and refuses
+ * the input (status LA_EUSAGE) before any of its rows is read. */
+static void choose_format(feed *fd)
+{
+    la_auditor *a = fd->a;
+    char what[400];
+    int fmt = la_input_sniff(fd->head.p ? fd->head.p : "", fd->head.len, fd->name,
+                             (la_input_format)a->opt.input_format, what, sizeof what);
+    if (fmt < 0) {
+        fprintf(stderr, "labelaudit: %s: %s\n", fd->name, what);
+        fd->fmt = -1;
+        fd->status = LA_EUSAGE;
+        return;
+    }
+    fd->fmt = fmt;
+    a->counts[fd->f].format = fmt;
+    a->counts[fd->f].comp = fd->comp;
+    if (fmt != LA_INPUT_JSONL)
+        fd->sp = la_splitter_new((la_input_format)fmt, a->opt.text_path, fd->maxl,
+                                 on_record, fd);
+    /* only a plain JSON Lines file can give a line again by its offset */
+    a->seekable[fd->f] = fd->regular && fd->comp == LA_COMP_NONE && fmt == LA_INPUT_JSONL;
+    route(fd, fd->head.p, fd->head.len);
+    la_buf_free(&fd->head);
+}
+
+static void on_decoded(void *ud, const char *p, size_t n)
+{
+    feed *fd = ud;
+    if (fd->fmt < 0) return;
+    if (fd->fmt == LA_INPUT_AUTO) {
+        la_buf_add(&fd->head, p, n);
+        if (head_ready(&fd->head)) choose_format(fd);
+        return;
+    }
+    route(fd, p, n);
+}
+
+/* Raw bytes as read: held until the compression is known. */
+static void feed_raw(feed *fd, const char *p, size_t n)
+{
+    char err[256];
+    if (!fd->dec) {
+        la_buf_add(&fd->raw_head, p, n);
+        if (fd->raw_head.len < LA_INPUT_MAGIC_BYTES && n) return;
+        fd->comp = la_input_compression((const unsigned char *)fd->raw_head.p, fd->raw_head.len);
+        fd->dec = la_decoder_new(fd->comp);
+        p = fd->raw_head.p;
+        n = fd->raw_head.len;
+    }
+    if (n && la_decoder_push(fd->dec, p, n, on_decoded, fd, err, sizeof err) != LA_OK) {
+        fprintf(stderr, "labelaudit: %s: %s\n", fd->name, err);
+        fd->status = LA_EIO;
+    }
+    if (fd->raw_head.p) la_buf_free(&fd->raw_head);
+}
+
+/* The progress line: rows, speed, and the share and time left when the
+ * input's size is known. */
+static void show_progress(la_auditor *a, const char *name, uint64_t done, uint64_t size,
+                          double t_start)
+{
+    double secs = now_seconds(&a->t0) - t_start;
+    double mbs = secs > 0 ? (double)done / 1e6 / secs : 0;
+    fprintf(stderr, "\r\033[Klabelaudit: %s: %llu rows, %.1f MB read, %.1f MB/s", name,
+            (unsigned long long)a->next_index, (double)a->st.bytes_read / 1e6, mbs);
+    if (size > 0 && done <= size) {
+        double left = done && secs > 0 ? secs * (double)(size - done) / (double)done : 0;
+        fprintf(stderr, ", %.0f%%, ETA %.0fs", 100.0 * (double)done / (double)size, left);
+    }
+}
+
 int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
 {
-    int f = file_index(a, name);
-    size_t maxl = a->opt.max_line_bytes ? a->opt.max_line_bytes : SIZE_MAX;
-    la_buf line;
-    la_buf_init(&line);
+    feed fd;
+    memset(&fd, 0, sizeof fd);
+    fd.a = a;
+    fd.name = name;
+    fd.f = file_index(a, name);
+    fd.maxl = a->opt.max_line_bytes ? a->opt.max_line_bytes : SIZE_MAX;
+    la_buf_init(&fd.raw_head);
+    la_buf_init(&fd.head);
+    la_buf_init(&fd.line);
     size_t chunk_size = a->opt.read_chunk ? a->opt.read_chunk : READ_CHUNK;
     char *chunk = la_xmalloc(chunk_size);
-    uint64_t lineno = 0;
-    int skipping = 0;     /* inside an over-long line */
-    int status = LA_OK;
-    size_t got;
     int err = 0, eof = 0;
-    uint64_t fbytes = 0, line_off = 0;   /* bytes of this file consumed; start of line */
+    size_t got;
+    uint64_t size = 0, done = 0;
+    double t_start = now_seconds(&a->t0);
     struct stat sb;
-    if (strcmp(name, "-") != 0 && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
-        ftello(in) == 0)
-        a->seekable[f] = 1;
-    while (!a->interrupted && !a->stopped && (got = read_chunk(a, in, chunk, chunk_size, &err, &eof)) > 0) {
-        uint64_t base = fbytes;
-        fbytes += got;
+    if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode)) {
+        size = (uint64_t)sb.st_size;
+        fd.regular = strcmp(name, "-") != 0 && ftello(in) == 0;
+    }
+    while (!a->interrupted && !a->stopped && fd.status == LA_OK &&
+           (got = read_chunk(a, in, chunk, chunk_size, &err, &eof)) > 0) {
+        done += got;
         a->st.bytes_read += got;
-        if (a->opt.progress > 0)
-            fprintf(stderr, "\rlabelaudit: %s: %llu lines, %.1f MB read", name,
-                    (unsigned long long)a->next_index, (double)a->st.bytes_read / 1e6);
-        const char *p = chunk, *end = chunk + got;
-        while (p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            const char *stop = nl ? nl : end;
-            size_t n = (size_t)(stop - p);
-            if (skipping) {
-                if (a->rejects && fwrite(p, 1, n, a->rejects) != n) a->failed_io = 1;
-            } else if (line.len + n > maxl) {
-                begin_long_line(a, f, lineno + 1, line.p, line.len);
-                if (a->rejects && fwrite(p, 1, n, a->rejects) != n) a->failed_io = 1;
-                la_buf_reset(&line);
-                skipping = 1;
-            } else if (nl && line.len == 0) {
-                take_line(a, f, ++lineno, base + (uint64_t)(p - chunk), p, n);   /* whole line in the chunk */
-                p = nl + 1;
-                continue;
-            } else {
-                if (line.len == 0) line_off = base + (uint64_t)(p - chunk);
-                la_buf_add(&line, p, n);
-            }
-            if (!nl) break;
-            if (skipping) {
-                if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
-                lineno++;
-                skipping = 0;
-            } else {
-                take_line(a, f, ++lineno, line_off, line.p, line.len);
-                la_buf_reset(&line);
-            }
-            p = nl + 1;
-        }
+        if (a->opt.progress > 0) show_progress(a, name, done, size, t_start);
+        feed_raw(&fd, chunk, got);
     }
     int cut = a->interrupted && !eof && !err;
     if (cut) a->read_cut = 1;
     if (err) {
-        status = LA_EIO;
+        fd.status = LA_EIO;
         say_f("%s: read error: %s", name, strerror(err));
     }
-    if (skipping) {
-        if (a->rejects && fputc('\n', a->rejects) == EOF) a->failed_io = 1;
-    } else if (line.len && !cut && !a->stopped) {
-        /* (interrupted or stopped early: the bytes are not a whole line) */
-        take_line(a, f, ++lineno, line_off, line.p, line.len);   /* last line, no newline */
+    char derr[256] = "";
+    if (!cut && !a->stopped && fd.status == LA_OK) {
+        /* the end of the input: what still waits is decided and read */
+        if (!fd.dec) feed_raw(&fd, "", 0);
+        if (fd.status == LA_OK && la_decoder_end(fd.dec, derr, sizeof derr) != LA_OK)
+            fd.status = LA_EIO;   /* said after the rows read before the cut */
+        if (fd.fmt == LA_INPUT_AUTO) choose_format(&fd);
     }
+    if (fd.fmt > 0 && !cut && !a->stopped) {
+        /* (interrupted or stopped early: the bytes are not a whole row) */
+        if (fd.sp) la_splitter_end(fd.sp);
+        else jsonl_end(&fd);
+    } else if (fd.skipping && a->rejects && fputc('\n', a->rejects) == EOF) {
+        a->failed_io = 1;
+    }
+    if (fd.sp)
+        for (uint64_t k = la_splitter_blank_lines(fd.sp); k > 0; k--)
+            la_summary_blank_line(a->sum);
     submit(a);
+    if (derr[0]) {
+        drain(a);
+        say_f("%s: %s", name, derr);
+    }
     if (a->opt.progress > 0) fputs("\r\033[K", stderr);
-    la_buf_free(&line);
+    la_splitter_free(fd.sp);
+    la_decoder_free(fd.dec);
+    la_buf_free(&fd.raw_head);
+    la_buf_free(&fd.head);
+    la_buf_free(&fd.line);
     free(chunk);
-    return status;
+    return a->field_error ? LA_EUSAGE : fd.status;
 }
 
 int la_auditor_feed_line(la_auditor *a, const char *name, uint64_t lineno,
@@ -1485,15 +1876,60 @@ static cJSON *stages_json(const la_auditor *a)
     return o;
 }
 
+/* Names an end-of-stream stage on the progress line: these can take a
+ * while on a large dataset, after the last row was read. */
+static void step(la_auditor *a, const char *what)
+{
+    if (a->opt.progress <= 0) return;
+    fprintf(stderr, "\r\033[Klabelaudit: end of stream, %llu rows: %s...",
+            (unsigned long long)a->st.rows_read, what);
+    fflush(stderr);
+}
+
+/* The summary's "files": per input name, its rows and how it was read
+ * (a name read twice, such as "-", is one entry with the sums). */
+static void add_files(const la_auditor *a, cJSON *summary)
+{
+    static const char *const comp[] = { "none", "gzip", "zstd" };
+    cJSON *files = cJSON_AddObjectToObject(summary, "files");
+    for (size_t i = 0; i < a->nfiles; i++) {
+        if (cJSON_GetObjectItemCaseSensitive(files, a->files[i])) continue;
+        file_count sum = a->counts[i];
+        for (size_t k = i + 1; k < a->nfiles; k++)
+            if (strcmp(a->files[k], a->files[i]) == 0) {
+                sum.read += a->counts[k].read;
+                sum.audited += a->counts[k].audited;
+                sum.rejected += a->counts[k].rejected;
+            }
+        cJSON *o = cJSON_AddObjectToObject(files, a->files[i]);
+        cJSON_AddNumberToObject(o, "rows", (double)sum.read);
+        cJSON_AddNumberToObject(o, "audited", (double)sum.audited);
+        cJSON_AddNumberToObject(o, "rejected", (double)sum.rejected);
+        if (sum.format)
+            cJSON_AddStringToObject(o, "format", la_input_format_flag((la_input_format)sum.format));
+        cJSON_AddStringToObject(o, "compression", comp[sum.comp]);
+    }
+}
+
 int la_auditor_finish(la_auditor *a)
 {
     int status = LA_OK;
     drain(a);
+    if (a->probe.open && a->probe.nheld && a->probe.objects) field_error(a);
+    else if (a->probe.open) release_held(a);
+    if (a->field_error) return LA_EUSAGE;
     uint64_t t = clock_ns();
+    step(a, "annotator agreement");
     la_agree_finish(a->agree);
     lap(&a->clk, ST_AGREE_END, &t);
-    if (a->keep_all) la_learn_finish(a->learn);
+    if (a->keep_all) {
+        char what[80];
+        snprintf(what, sizeof what, "fitting the classifier (%d folds)", a->opt.folds);
+        step(a, what);
+        la_learn_finish(a->learn);
+    }
     lap(&a->clk, ST_LEARN_END, &t);
+    step(a, "evidence model and queue");
     la_evmodel_finish(a->ev, a->learn, a->dedup, a->agree);
     la_evmodel_note_vocabulary(a->ev, stderr);
     lap(&a->clk, ST_EVIDENCE_END, &t);
@@ -1501,6 +1937,7 @@ int la_auditor_finish(la_auditor *a)
     finish_items(a);
     lap(&a->clk, ST_QUEUE_END, &t);
     a->clk.ns[ST_QUEUE_END] -= a->clk.ns[ST_OUTPUT] - out;
+    if (a->opt.progress > 0) fputs("\r\033[K", stderr);
     a->st.seconds = now_seconds(&a->t0);
     a->st.interrupted = a->read_cut || a->stopped;
     if (a->reread_changed) status = LA_EIO;
@@ -1525,6 +1962,7 @@ int la_auditor_finish(la_auditor *a)
                                    a->dict ? la_dict_path(a->dict) : NULL, a->nthreads);
         cJSON_AddItemToObject(s, "evidence_model", la_evmodel_summary(a->ev));
         if (a->opt.stage_times) cJSON_AddItemToObject(s, "stages", stages_json(a));
+        add_files(a, s);
         if (a->opt.summary_path) {
             char *text = cJSON_Print(s);
             la_buf b;
@@ -1582,6 +2020,7 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
     a->fn = fn;
     a->ud = ud;
     clock_gettime(CLOCK_MONOTONIC, &a->t0);
+    a->probe.open = 1;
     if (la_options_check(opt, err, errlen) != LA_OK ||
         la_agree_check_options(opt, err, errlen) != LA_OK) {
         *status = 2;
@@ -1658,6 +2097,7 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
 void la_auditor_free(la_auditor *a)
 {
     if (!a) return;
+    free_held(&a->probe);
     if (a->workers) {
         pthread_mutex_lock(&a->mu);
         a->shutdown = 1;
@@ -1676,7 +2116,7 @@ void la_auditor_free(la_auditor *a)
             for (size_t k = 0; k < b->n && b->state == SLOT_DONE; k++)
                 if (b->rows[k].json) cJSON_Delete(b->rows[k].json);
             la_buf_free(&b->data);
-            free(b->off); free(b->len); free(b->lineno); free(b->fileoff); free(b->rows);
+            free(b->off); free(b->len); free(b->lineno); free(b->fileoff); free(b->src); free(b->rows);
             la_arena_free(&b->arena);
         }
         free(a->slots);
@@ -1705,6 +2145,7 @@ void la_auditor_free(la_auditor *a)
     for (size_t i = 0; i < a->nfiles; i++) free(a->files[i]);
     free(a->files);
     free(a->seekable);
+    free(a->counts);
     if (a->reread_fp) fclose(a->reread_fp);
     free(a->items);
     la_arena_free(&a->items_arena);

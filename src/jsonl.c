@@ -41,6 +41,10 @@ void la_fmt_jsonl_row(la_buf *b, const la_result *r)
     add_id(b, r->id, r->id_len, r->id_is_number);
     ADD_LIT(b, ",\"line\":");
     add_uint(b, (unsigned long long)r->line);
+    if (r->file_shown && r->file) {
+        ADD_LIT(b, ",\"file\":");
+        la_buf_add_json_str(b, r->file, strlen(r->file));
+    }
     if (r->label_json) {
         ADD_LIT(b, ",\"label\":");
         la_buf_add(b, r->label_json, r->label_json_len);

@@ -65,19 +65,33 @@ static const char usage_text[] =
 "Usage: labelaudit [OPTIONS] [FILE...]\n"
 "       labelaudit apply --decisions FILE --output FILE DATASET   (see apply --help)\n"
 "       labelaudit diff [--html FILE] BEFORE.json AFTER.json        (see diff --help)\n"
-"Audits a labeled text dataset (JSON Lines, files or stdin '-') and writes a\n"
+"Audits a labeled text dataset (JSON Lines, CSV, TSV or a JSON array, plain\n"
+"or gzip/zstd; files or stdin '-') and writes a\n"
 "review queue of rows whose label is probably wrong, one JSON object per line.\n"
 "\n"
-"Input fields (dotted paths reach nested objects):\n"
+"Input (files are read as JSON Lines, CSV or TSV with a header, or one JSON\n"
+"array of objects, plain or gzip/zstd compressed, told apart by their first\n"
+"bytes and names):\n"
+"      --input-format FMT      auto, jsonl, csv, tsv or json (default: auto)\n"
+"\n"
+"Input fields (dotted paths reach nested objects; CSV/TSV columns by name):\n"
 "      --text PATH             text field (default: text)\n"
 "      --label PATH            label field (default: label)\n"
+"      --label-columns COLS    several 0/1 label columns instead (multi-label\n"
+"                              data, e.g. toxic,severe_toxic,obscene,insult)\n"
+"      --label-rule RULE       with --label-columns, what makes a row toxic: any\n"
+"                              column set, all of them, or a comma list of the\n"
+"                              columns that count (default: any)\n"
+"      --label-threshold X     soft labels: the label is a number, toxic at or\n"
+"                              above X; rows within 0.1 of X say so\n"
 "      --id PATH               id field (default: id; absent: the line number)\n"
 "      --annotations PATH      per-annotator labels: an array of labels or of\n"
 "                              {annotator, label} objects (default: annotations)\n"
 "      --annotators PATH       parallel array of rater ids (default: annotators)\n"
 "      --annotator-key KEY     rater key in annotation objects (default: annotator)\n"
 "      --annotation-label-key KEY  label key in annotation objects (default: label)\n"
-"      --votes COLS            vote-count columns, e.g. votes.hate,votes.neither\n"
+"      --votes COLS            vote-count columns, e.g. votes.hate,votes.neither,\n"
+"                              or one object of counts, e.g. votes\n"
 "      --vote-classes CLASSES  class of each vote column (default: from the names)\n"
 "      --context-fields PATHS  fields shown to reviewers next to the text in\n"
 "                              the csv, label-studio, argilla and prodigy\n"
@@ -139,7 +153,8 @@ static const char usage_text[] =
 "      --raw-findings          queue every row the detectors flagged, scored by\n"
 "                              their own rules, without weighing the evidence\n"
 "                              (to check the rules on a few rows)\n"
-"      --reasons CODES         keep only these reason codes (comma list)\n"
+"      --reasons CODES         keep only these reason codes (comma list), whatever\n"
+"                              their score unless --min-score is given\n"
 "      --format FMT            jsonl, csv, label-studio, argilla or prodigy\n"
 "                              (default: jsonl)\n"
 "      --calibration FILE      the audit's precision as reviewers measured it\n"
@@ -181,13 +196,17 @@ enum {
     OPT_SCORES, OPT_REMOVALS, OPT_RAW_FINDINGS, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
     OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
     OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_STAGE_TIMES,
-    OPT_CONTEXT_FIELDS, OPT_LS_CONFIG,
-    OPT_CALIBRATION
+    OPT_CONTEXT_FIELDS, OPT_LS_CONFIG, OPT_CALIBRATION, OPT_INPUT_FORMAT,
+    OPT_LABEL_COLUMNS, OPT_LABEL_RULE, OPT_LABEL_THRESHOLD
 };
 
 static const struct option long_options[] = {
+    { "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
     { "text", required_argument, NULL, OPT_TEXT },
     { "label", required_argument, NULL, OPT_LABEL },
+    { "label-columns", required_argument, NULL, OPT_LABEL_COLUMNS },
+    { "label-rule", required_argument, NULL, OPT_LABEL_RULE },
+    { "label-threshold", required_argument, NULL, OPT_LABEL_THRESHOLD },
     { "id", required_argument, NULL, OPT_ID },
     { "annotations", required_argument, NULL, OPT_ANNOTATIONS },
     { "annotators", required_argument, NULL, OPT_ANNOTATORS },
@@ -300,6 +319,48 @@ static void parse_dup_keep(la_options *o, const char *s)
         else usage_error("--dup-keep: expected urls, mentions, punct or emoji, got '%s'", t);
     }
     free(copy);
+}
+
+/* Whether each piece of the comma list sub is in the comma list of. */
+static const char *not_in(const char *sub, const char *of)
+{
+    static char bad[128];
+    for (const char *p = sub; *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        size_t n = strcspn(p, ",");
+        while (n && p[n - 1] == ' ') n--;
+        int found = 0;
+        for (const char *q = of; *q && !found;) {
+            while (*q == ' ' || *q == ',') q++;
+            size_t m = strcspn(q, ",");
+            size_t k = m;
+            while (k && q[k - 1] == ' ') k--;
+            found = k == n && memcmp(p, q, n) == 0;
+            q += m;
+        }
+        if (n && !found) {
+            snprintf(bad, sizeof bad, "%.*s", (int)(n < 100 ? n : 100), p);
+            return bad;
+        }
+        p += strcspn(p, ",");
+    }
+    return NULL;
+}
+
+/* The label layouts exclude each other; a rule names label columns. */
+static void check_label_layout(const la_options *o)
+{
+    if (o->label_rule && !o->label_columns)
+        usage_error("%s: only with --label-columns", "--label-rule");
+    if (o->label_columns && o->label_threshold >= 0)
+        usage_error("%s: not with --label-columns (one label layout at a time)",
+                    "--label-threshold");
+    if (o->label_rule && strcmp(o->label_rule, "any") && strcmp(o->label_rule, "all")) {
+        const char *bad = not_in(o->label_rule, o->label_columns);
+        if (bad)
+            usage_error("--label-rule: '%s' is not one of the --label-columns (or use any "
+                        "or all)", bad);
+    }
 }
 
 /* ---- queue output --------------------------------------------------------- */
@@ -560,11 +621,25 @@ int main(int argc, char **argv)
     int nlexfiles = 0;
     if (!lexfiles) { fputs("labelaudit: out of memory\n", stderr); abort(); }
 
-    int c;
-    while ((c = getopt_long(argc, argv, "j:o:qhV", long_options, NULL)) != -1) {
+    int c, min_score_given = 0;
+    opterr = 0;   /* getopt's own messages start with argv[0]: ours say labelaudit */
+    while ((c = getopt_long(argc, argv, ":j:o:qhV", long_options, NULL)) != -1) {
         switch (c) {
+        case OPT_INPUT_FORMAT: {
+            int f = la_input_format_parse(optarg);
+            if (f < 0) usage_error("--input-format: expected auto, jsonl, csv, tsv or json, got '%s'", optarg);
+            opt.input_format = f;
+            break;
+        }
         case OPT_TEXT: opt.text_path = optarg; break;
         case OPT_LABEL: opt.label_path = optarg; break;
+        case OPT_LABEL_COLUMNS: opt.label_columns = optarg; break;
+        case OPT_LABEL_RULE: opt.label_rule = optarg; break;
+        case OPT_LABEL_THRESHOLD:
+            opt.label_threshold = parse_number("--label-threshold", optarg);
+            if (!(opt.label_threshold >= 0 && opt.label_threshold <= 1e9))
+                usage_error("--label-threshold: expected a number from 0 to 1e9, got '%s'", optarg);
+            break;
         case OPT_ID: opt.id_path = optarg; break;
         case OPT_ANNOTATIONS: opt.annotations_path = optarg; break;
         case OPT_ANNOTATORS: opt.annotators_path = optarg; break;
@@ -615,7 +690,10 @@ int main(int argc, char **argv)
         case OPT_SEED: opt.seed = (uint64_t)parse_long("--seed", optarg, 0, LONG_MAX); break;
         case OPT_SORT: opt.sort = 1; break;
         case OPT_TOP: opt.top = parse_long("--top", optarg, 0, LONG_MAX); break;
-        case OPT_MIN_SCORE: opt.min_score = parse_number("--min-score", optarg); break;
+        case OPT_MIN_SCORE:
+            opt.min_score = parse_number("--min-score", optarg);
+            min_score_given = 1;
+            break;
         case OPT_REASONS: opt.reasons = optarg; break;
         case OPT_FORMAT: {
             int f = la_format_parse(optarg);
@@ -646,18 +724,39 @@ int main(int argc, char **argv)
             printf("labelaudit %s (utf8proc %s, cJSON %s)\n", LA_VERSION,
                    la_utf8proc_version(), la_cjson_version());
             return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_AUDITED : EXIT_IO;
+        case ':':
+            free(lexfiles);
+            usage_error("option '%s' needs a value", argv[optind - 1]);
+            break;
         default:
             free(lexfiles);
-            fputs("Try 'labelaudit --help' for more information.\n", stderr);
-            return EXIT_USAGE;
+            if (optopt) {
+                char opt_s[3] = { '-', (char)optopt, '\0' };
+                usage_error("unknown option '%s'", opt_s);
+            }
+            usage_error("unknown option '%s'", argv[optind - 1]);
+            break;
         }
     }
     opt.lexicon_files = nlexfiles ? lexfiles : NULL;
+    check_label_layout(&opt);
+    /* Asking for reasons by name asks for them whatever their score: the
+     * default floor would hide same-label duplicates and NO_EVIDENCE
+     * (tests/cases/queue-reasons-filter.case). */
+    if (opt.reasons && !min_score_given) opt.min_score = 0;
     if (json && !explain) usage_error("%s: only with --explain", "--json");
     if (explain) {
         int rc = run_explain(&opt, json, argc - optind, argv + optind);
         free(lexfiles);
         return rc;
+    }
+    if (optind == argc && isatty(STDIN_FILENO)) {
+        /* nothing named and nothing piped: waiting on a terminal helps no one */
+        free(lexfiles);
+        fputs("labelaudit: no input: name the dataset files, or pipe rows in "
+              "(use '-' to type them)\nUsage: labelaudit [OPTIONS] [FILE...]\n"
+              "Try 'labelaudit --help' for more information.\n", stderr);
+        return EXIT_USAGE;
     }
     if (opt.progress < 0) opt.progress = isatty(STDERR_FILENO) && !opt.quiet;
     char *cmdline = command_line(argc, argv);
@@ -668,6 +767,7 @@ int main(int argc, char **argv)
         if (!cal) usage_error("--calibration: %s", cerr);
         la_calibration_free(cal);
     }
+    opt.many_inputs = argc - optind > 1;
 
     signal(SIGPIPE, SIG_IGN);
     char err[512] = "";
@@ -698,18 +798,16 @@ int main(int argc, char **argv)
     catch_signal(SIGINT);
     catch_signal(SIGTERM);
 
-    int read_error = 0, i = optind;
+    int read_error = 0, refused = 0, i = optind;
     if (optind == argc) {
-        if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
+        int r = la_auditor_feed(a, "-", stdin);
+        if (r == LA_EUSAGE) refused = 1;
+        else if (r != LA_OK) read_error = 1;
     }
-    for (; i < argc && !out.failed && !got_signal; i++) {
-        if (strcmp(argv[i], "-") == 0) {
-            if (la_auditor_feed(a, "-", stdin) != LA_OK) read_error = 1;
-            continue;
-        }
-        FILE *f = fopen(argv[i], "rb");
+    for (; i < argc && !out.failed && !got_signal && !refused; i++) {
+        FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "rb");
         struct stat sb;
-        if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        if (f && f != stdin && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
             fclose(f);          /* fopen takes a folder; reading it fails */
             f = NULL;
             errno = EISDIR;
@@ -719,8 +817,10 @@ int main(int argc, char **argv)
             read_error = 1;
             continue;
         }
-        if (la_auditor_feed(a, argv[i], f) != LA_OK) read_error = 1;
-        fclose(f);
+        int r = la_auditor_feed(a, argv[i], f);
+        if (r == LA_EUSAGE) refused = 1;   /* an input in the wrong format: stop */
+        else if (r != LA_OK) read_error = 1;
+        if (f != stdin) fclose(f);
     }
     int fin = la_auditor_finish(a);
     if (!out.failed && la_writer_finish(out.w) != LA_OK) out.failed = errno ? errno : EIO;
@@ -740,9 +840,12 @@ int main(int argc, char **argv)
     int rc = EXIT_AUDITED;
     const la_stats *st = la_auditor_stats(a);
     if (st->rows_rejected) rc = EXIT_REJECTS;
-    if (read_error || fin != LA_OK) rc = EXIT_IO;
+    if (read_error || (fin != LA_OK && fin != LA_EUSAGE)) rc = EXIT_IO;
     if (out.failed) rc = report_write_failure(out.failed);
-    if (!opt.quiet && !(out.failed == EPIPE)) la_auditor_print_summary(a, stderr);
+    if (fin == LA_EUSAGE) refused = 1;   /* the first rows lack --text or --label */
+    if (refused) rc = EXIT_USAGE;
+    if (!opt.quiet && !(out.failed == EPIPE) && !(refused && st->rows_read == 0))
+        la_auditor_print_summary(a, stderr);
     /* A signal that arrived after every input was read interrupted
      * nothing: the outputs are complete and the status is the run's
      * (tests/cases/rel-sigint-after-input.case). */

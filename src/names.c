@@ -27,6 +27,8 @@ static const struct { int code; const char *msg, *kind; } errors[] = {
     { LA_EDEPTH, "JSON nested too deeply", "too_deep" },
     { LA_ELABELTYPE, "label is an object or array", "label_not_scalar" },
     { LA_ECTRL, "raw control character", "control_in_string" },
+    { LA_ERECORD, "malformed record", "malformed_record" },
+    { LA_ELABELVALUE, "label value not usable", "bad_label_value" },
 };
 
 const char *la_strerror(int err)

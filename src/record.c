@@ -12,6 +12,10 @@
  *   exists, is not null and is a scalar.
  * Numbers used as the id or the label keep their spelling from the line's
  * bytes (tests/cases/rel-number-spelling.case), never a re-printed double.
+ * Two other label layouts replace the last step: --label-columns (several
+ * 0/1 columns, a row's class by --label-rule) and --label-threshold (a
+ * number, toxic at or above the threshold, with a finding when it is
+ * near it).
  * A duplicate key resolves to its LAST occurrence, as most JSON readers
  * do (pinned by tests/cases/input-duplicate-keys.case). Strings in the
  * row point into the parsed tree, which the batch frees after the
@@ -243,13 +247,25 @@ size_t la_record_id_text(const cJSON *v, uint64_t line, char tmp[LA_ID_TMP],
 /* The id: a string as decoded, a number as spelled in the line (a double
  * would turn 1456789012345678901 into 1.4567890123456788e+18); absent,
  * null or not a scalar: the 1-based line number. */
-static void set_id(la_row *row, const cJSON *root, const cJSON *v, la_arena *arena)
+static void set_id(la_row *row, const cJSON *root, const cJSON *v, const la_options *opt,
+                   la_arena *arena)
 {
     la_result *r = &row->r;
     if (v && cJSON_IsString(v) && v->valuestring) {
         r->id = v->valuestring;
         r->id_len = strlen(v->valuestring);
         r->id_is_number = 0;
+        return;
+    }
+    if (!(v && cJSON_IsNumber(v)) && opt->many_inputs && r->file) {
+        /* with several inputs a line number is not unique: "FILE:LINE" */
+        la_buf b;
+        la_buf_init(&b);
+        la_buf_printf(&b, "%s:%llu", r->file, (unsigned long long)r->line);
+        r->id = la_arena_strndup(arena, b.p, b.len);
+        r->id_len = b.len;
+        r->id_is_number = 0;
+        la_buf_free(&b);
         return;
     }
     r->id_is_number = 1;
@@ -347,6 +363,155 @@ static void set_context(la_row *row, const cJSON *root, const char *fields, la_a
     la_buf_free(&b);
 }
 
+/* Sets the row's label to the text s (a JSON string) of class c. */
+static void set_label_text(la_row *row, const char *s, size_t n, la_class c, la_arena *arena)
+{
+    la_buf b;
+    la_buf_init(&b);
+    la_buf_add_json_str(&b, s, n);
+    row->label_str = la_arena_strndup(arena, s, n);
+    row->label_len = n;
+    row->r.label_json = la_arena_strndup(arena, b.p, b.len);
+    row->r.label_json_len = b.len;
+    row->r.label_class = c;
+    la_buf_free(&b);
+}
+
+/* Whether a 0/1 label column is set: a nonzero number, true, or "1",
+ * "true", "yes"; -1 when the value is none of these nor a zero. */
+static int column_set(const cJSON *v)
+{
+    if (cJSON_IsBool(v)) return cJSON_IsTrue(v);
+    if (cJSON_IsNumber(v)) return isfinite(v->valuedouble) ? v->valuedouble != 0 : -1;
+    if (!cJSON_IsString(v) || !v->valuestring) return -1;
+    static const char *const yes[] = { "1", "true", "yes", "True", "TRUE" };
+    static const char *const no[] = { "0", "false", "no", "False", "FALSE", "" };
+    for (size_t i = 0; i < LA_ARRAY_LEN(yes); i++) if (!strcmp(v->valuestring, yes[i])) return 1;
+    for (size_t i = 0; i < LA_ARRAY_LEN(no); i++) if (!strcmp(v->valuestring, no[i])) return 0;
+    return -1;
+}
+
+/* Whether column (n bytes) is in the comma list s. */
+static int in_list(const char *s, const char *col, size_t n)
+{
+    while (s && *s) {
+        while (*s == ' ' || *s == ',') s++;
+        size_t k = strcspn(s, ",");
+        size_t m = k;
+        while (m && s[m - 1] == ' ') m--;
+        if (m == n && memcmp(s, col, n) == 0) return 1;
+        s += k;
+    }
+    return 0;
+}
+
+typedef struct columns_ctx {
+    la_row *row;
+    const cJSON *root;
+    const la_options *opt;
+    la_buf set;       /* the set columns, joined by '+' */
+    int nset, ntoxic, nrule, status;
+} columns_ctx;
+
+static void one_column(const char *p, size_t n, void *ud)
+{
+    columns_ctx *c = ud;
+    char name[256];
+    if (c->status != LA_OK) return;
+    snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
+    const cJSON *v = la_record_path(c->root, name);
+    const char *rule = c->opt->label_rule;
+    int counts = !rule || !strcmp(rule, "any") || !strcmp(rule, "all") || in_list(rule, p, n);
+    if (!v || cJSON_IsNull(v)) {
+        snprintf(c->row->err_detail, sizeof c->row->err_detail,
+                 "no \"%.40s\" (a --label-columns column)", name);
+        c->status = LA_ENOLABEL;
+        return;
+    }
+    int on = column_set(v);
+    if (on < 0) {
+        snprintf(c->row->err_detail, sizeof c->row->err_detail,
+                 "\"%.40s\" is not 0 or 1 (a --label-columns column)", name);
+        c->status = LA_ELABELVALUE;
+        return;
+    }
+    c->nrule += counts;
+    if (!on) return;
+    if (c->set.len) la_buf_addc(&c->set, '+');
+    la_buf_add(&c->set, p, n);
+    c->nset++;
+    c->ntoxic += counts;
+}
+
+/* --label-columns: the label is the set of columns that are on ("insult+
+ * obscene", or "none"), toxic by --label-rule (any column by default). */
+static int label_from_columns(la_row *row, const cJSON *root, const la_options *opt,
+                              la_arena *arena)
+{
+    columns_ctx c = { .row = row, .root = root, .opt = opt, .status = LA_OK };
+    la_buf_init(&c.set);
+    la_split_commas(opt->label_columns, one_column, &c);
+    if (c.status == LA_OK) {
+        int toxic = opt->label_rule && !strcmp(opt->label_rule, "all")
+                    ? c.ntoxic == c.nrule && c.nrule > 0 : c.ntoxic > 0;
+        if (!c.nset) la_buf_adds(&c.set, "none");
+        set_label_text(row, c.set.p, c.set.len, toxic ? LA_CLASS_TOXIC : LA_CLASS_NON_TOXIC,
+                       arena);
+    }
+    la_buf_free(&c.set);
+    return row->status = c.status;
+}
+
+/* A soft label this close to --label-threshold is the least certain kind:
+ * with ten raters per row a toxicity fraction moves by 0.1 per rater, so
+ * within 0.1 one rater's vote decides the class
+ * (tests/cases/input-label-threshold.case). */
+#define SOFT_MARGIN 0.1
+/* Low, above the default --min-score 0.3 so it is queued, below every
+ * finding that holds evidence against the label. */
+#define SOFT_SCORE 0.35
+
+/* --label-threshold: the label is a number, toxic at or above the
+ * threshold (la_record_label_findings says when it is near it). */
+static int soft_label(la_row *row, const cJSON *label, const la_options *opt, la_arena *arena)
+{
+    if (!cJSON_IsNumber(label) || !isfinite(label->valuedouble)) {
+        snprintf(row->err_detail, sizeof row->err_detail,
+                 "\"%s\" is not a number (--label-threshold)", opt->label_path);
+        return row->status = LA_ELABELVALUE;
+    }
+    double v = label->valuedouble, t = opt->label_threshold;
+    la_class c = v >= t ? LA_CLASS_TOXIC : LA_CLASS_NON_TOXIC;
+    la_buf b;
+    la_buf_init(&b);
+    la_buf_add_score(&b, v);
+    row->r.label_json = la_arena_strndup(arena, b.p, b.len);
+    row->r.label_json_len = b.len;
+    row->r.label_class = c;
+    /* counted by class: a float column has as many values as rows */
+    row->label_str = la_class_name(c);
+    row->label_len = strlen(row->label_str);
+    row->soft_label = v;
+    la_buf_free(&b);
+    return row->status = LA_OK;
+}
+
+void la_record_label_findings(la_row *row, const la_options *opt)
+{
+    double v = row->soft_label, t = opt->label_threshold;
+    if (t < 0 || row->status != LA_OK || fabs(v - t) > SOFT_MARGIN) return;
+    la_buf vb, tb;
+    la_buf_init(&vb);
+    la_buf_init(&tb);
+    la_buf_add_score(&vb, v);
+    la_buf_add_score(&tb, t);
+    la_result_add_finding(&row->r, LA_R_LOW_AGREEMENT, SOFT_SCORE, LA_CLASS_UNKNOWN,
+                          "soft label %s is within 0.1 of --label-threshold %s: the raters "
+                          "were split, so the class is the least certain", vb.p, tb.p);
+    la_buf_free(&vb);
+    la_buf_free(&tb);
+}
+
 int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *labels,
                     la_arena *arena)
 {
@@ -388,7 +553,7 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
     }
 
     la_result *r = &row->r;
-    set_id(row, root, la_record_path(root, opt->id_path), arena);
+    set_id(row, root, la_record_path(root, opt->id_path), opt, arena);
 
     const cJSON *text = la_record_path(root, opt->text_path);
     if (!text) {
@@ -403,6 +568,7 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
     r->text = text->valuestring;
     r->text_len = strlen(text->valuestring);
 
+    if (opt->label_columns) return label_from_columns(row, root, opt, arena);
     const cJSON *label = la_record_path(root, opt->label_path);
     if (!label || cJSON_IsNull(label)) {
         snprintf(row->err_detail, sizeof row->err_detail, "no \"%s\"%s", opt->label_path,
@@ -413,6 +579,11 @@ int la_record_parse(la_row *row, const la_options *opt, const la_labelmap *label
         snprintf(row->err_detail, sizeof row->err_detail, "\"%s\" is %s",
                  opt->label_path, type_name(label));
         return row->status = LA_ELABELTYPE;
+    }
+    if (opt->label_threshold >= 0) {
+        int st = soft_label(row, label, opt, arena);
+        if (st == LA_OK && opt->context_fields) set_context(row, root, opt->context_fields, arena);
+        return st;
     }
     set_label(row, root, label, labels, arena);
     if (opt->context_fields) set_context(row, root, opt->context_fields, arena);

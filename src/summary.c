@@ -20,6 +20,7 @@
 typedef struct label_count {
     char *value;
     uint64_t rows;
+    la_class cls;          /* the class of the value */
 } label_count;
 
 struct la_summary {
@@ -66,7 +67,7 @@ void la_summary_reject(la_summary *s, int err)
 void la_summary_annot_error(la_summary *s) { s->annot_errors++; }
 void la_summary_blank_line(la_summary *s) { s->blank_lines++; }
 
-static void count_label(la_summary *s, const char *v, size_t n)
+static void count_label(la_summary *s, const char *v, size_t n, la_class cls)
 {
     for (size_t i = 0; i < s->nlabels; i++)
         if (strlen(s->labels[i].value) == n && memcmp(s->labels[i].value, v, n) == 0) {
@@ -82,13 +83,14 @@ static void count_label(la_summary *s, const char *v, size_t n)
     if (s->nlabels >= LABELS_MAX) { s->labels_other++; return; }
     LA_GROW(s->labels, s->labels_cap, s->nlabels + 1);
     s->labels[s->nlabels].value = la_xstrndup(v, n);
+    s->labels[s->nlabels].cls = cls;
     s->labels[s->nlabels++].rows = 1;
 }
 
 void la_summary_row(la_summary *s, const la_row *row)
 {
     s->classes[row->r.label_class]++;
-    count_label(s, row->label_str ? row->label_str : "", row->label_len);
+    count_label(s, row->label_str ? row->label_str : "", row->label_len, row->r.label_class);
     for (uint32_t i = 0; i < row->nterms; i++)
         if (row->terms[i] < s->nterms) s->purity[row->terms[i]][row->r.label_class]++;
 }
@@ -268,6 +270,40 @@ cJSON *la_summary_json(const la_summary *s, const la_stats *st, cJSON *clusters,
     return root;
 }
 
+/* Unknown values shown by name: enough to write a --toxic-values list
+ * from, short enough for one line (tests/cases/input-unknown-labels.case). */
+#define UNKNOWN_SHOWN 10
+
+static int cmp_rows(const void *x, const void *y)
+{
+    const label_count *a = *(label_count *const *)x, *b = *(label_count *const *)y;
+    if (a->rows != b->rows) return a->rows < b->rows ? 1 : -1;
+    return strcmp(a->value, b->value);
+}
+
+/* The unknown label values, most rows first: the first UNKNOWN_SHOWN with
+ * their counts, then how many more. */
+static void print_unknown(const la_summary *s, FILE *out)
+{
+    const label_count **u = la_xcalloc(s->nlabels + 1, sizeof *u);
+    size_t n = 0;
+    for (size_t i = 0; i < s->nlabels; i++)
+        if (s->labels[i].cls == LA_CLASS_UNKNOWN) u[n++] = &s->labels[i];
+    qsort(u, n, sizeof *u, cmp_rows);
+    la_buf b;
+    la_buf_init(&b);
+    for (size_t i = 0; i < n && i < UNKNOWN_SHOWN; i++) {
+        size_t len = strlen(u[i]->value);
+        la_buf_adds(&b, i ? ", " : " ");
+        la_buf_add_json_str(&b, u[i]->value, len > 40 ? 40 : len);
+        la_buf_printf(&b, " (%llu)", (unsigned long long)u[i]->rows);
+    }
+    if (n > UNKNOWN_SHOWN) la_buf_printf(&b, " and %zu more", n - UNKNOWN_SHOWN);
+    if (b.len) fputs(b.p, out);
+    la_buf_free(&b);
+    free(u);
+}
+
 void la_summary_print(const la_summary *s, const la_stats *st, FILE *out)
 {
     fprintf(out, "labelaudit: %llu rows read, %llu audited, %llu rejected, %llu flagged",
@@ -283,8 +319,11 @@ void la_summary_print(const la_summary *s, const la_stats *st, FILE *out)
         any = 1;
     }
     if (any) fputc('\n', out);
-    if (s->classes[LA_CLASS_UNKNOWN])
-        fprintf(out, "labelaudit: unknown label values in %llu rows: only label-independent "
-                "checks ran on them (see --toxic-values and friends)\n",
+    if (s->classes[LA_CLASS_UNKNOWN]) {
+        fprintf(out, "labelaudit: unknown label values in %llu rows:",
                 (unsigned long long)s->classes[LA_CLASS_UNKNOWN]);
+        print_unknown(s, out);
+        fprintf(out, "; only label-independent checks ran on them (see --toxic-values and "
+                "friends)\n");
+    }
 }

@@ -4,6 +4,7 @@
 # (/usr/bin/time from Debian's "time" package).
 #   BENCH_ROWS   rows in the generated corpus (default 1000000)
 #   BENCH_JOBS   thread count for the parallel run (default: online cores)
+#   BENCH_FORMAT_ROWS  rows of the input-format comparison (default 200000)
 # Every run reads the same file; the corpus is generated once and kept.
 # Reported per run: wall seconds, rows/s, MB/s, peak RSS (GNU time's
 # %e and %M) and the ratio of the parse-only floor's seconds to the run's
@@ -66,6 +67,48 @@ measure "labelaudit -j1 (all checks, classifier)" "$dir/sum-j1-all.json" "$la" -
 j1all=$last
 measure "labelaudit -j$jobs (all checks, classifier)" - "$la" -q -j"$jobs" "$corpus"
 jnall=$last; rss_all=$last_rss
+
+# Input formats: the same rows as JSON Lines, CSV, TSV and a JSON array,
+# plain and compressed, each read by the same run settings; the ratio
+# column is JSON Lines CPU seconds / the format's (1.00 = as fast); every
+# format must give the same queue as JSON Lines.
+frows=${BENCH_FORMAT_ROWS:-200000}
+$cc -O2 -o "$dir/convert" src/tools/convert.c $(pkg-config --cflags --libs libcjson)
+fbase=$dir/formats-$frows
+if [ ! -s "$fbase.jsonl.zst" ]; then
+    "$dir/gencorpus" --rows "$frows" --variety --annotations --seed 7 > "$fbase.jsonl"
+    for f in csv tsv json; do "$dir/convert" $f < "$fbase.jsonl" > "$fbase.$f"; done
+    gzip -c "$fbase.jsonl" > "$fbase.jsonl.gz"
+    gzip -c "$fbase.csv" > "$fbase.csv.gz"
+    zstd -q -c "$fbase.jsonl" > "$fbase.jsonl.zst"
+fi
+echo
+echo "input formats: $frows rows, labelaudit -j$jobs --no-learn; CPU = user + system seconds,"
+echo "which a busy machine disturbs less than wall time; ratio = JSON Lines CPU / run CPU"
+printf '%-34s %8s %8s %10s %10s %10s %7s\n' run wall_s cpu_s rows/cpu_s MB/cpu_s peakRSS_MB ratio
+jsonl_cpu=""
+for f in jsonl csv tsv json jsonl.gz jsonl.zst csv.gz; do
+    fbytes=$(wc -c < "$fbase.$f")
+    st=0
+    /usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" "$la" -q -j"$jobs" --no-learn \
+        "$fbase.$f" > "$dir/q-$f.jsonl" 2> "$dir/err.txt" || st=$?
+    if [ "$st" -gt 1 ]; then
+        echo "bench: $f failed (exit $st):" >&2; tail -5 "$dir/err.txt" >&2; exit 1
+    fi
+    set -- $(tail -1 "$dir/time.txt")
+    cpu=$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.2f", u + s }')
+    [ "$f" = jsonl ] && jsonl_cpu=$cpu
+    awk -v n="$f ($fbytes B)" -v w="$1" -v c="$cpu" -v r="$frows" -v b="$fbytes" -v m="$4" \
+        -v j="$jsonl_cpu" 'BEGIN { if (c <= 0) c = 0.01
+        printf "%-34s %8.2f %8.2f %10.0f %10.1f %10.1f %7.2f\n", n, w, c, r / c, b / c / 1e6,
+               m / 1024, j / c }'
+    # every format must give the JSON Lines queue (line numbers aside)
+    if [ "$f" != jsonl ] && ! cmp -s "$dir/q-jsonl.jsonl" "$dir/q-$f.jsonl"; then
+        sed 's/"line":[0-9]*,//' "$dir/q-jsonl.jsonl" > "$dir/a.txt"
+        sed 's/"line":[0-9]*,//' "$dir/q-$f.jsonl" > "$dir/b.txt"
+        cmp -s "$dir/a.txt" "$dir/b.txt" || echo "bench: $f gives another queue than jsonl" >&2
+    fi
+done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 
 # stages: the "ns_per_row" members of a summary (cJSON's layout: one

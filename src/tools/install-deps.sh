@@ -6,10 +6,10 @@
 #                            chromium for the HTML report check, GNU time)
 #   install-deps.sh bench    also GNU time for make bench
 set -e
-need="build-essential pkg-config libutf8proc-dev libhunspell-dev libcjson-dev hunspell-en-us"
+need="build-essential pkg-config libutf8proc-dev libhunspell-dev libcjson-dev zlib1g-dev libzstd-dev hunspell-en-us"
 case "${1:-}" in
 test)  need="$need valgrind clang chromium time" ;;
-bench) need="$need time" ;;
+bench) need="$need time gzip zstd" ;;
 esac
 missing=""
 for p in $need; do
