@@ -21,25 +21,6 @@
 #define LA_PRINTF(f, a)
 #define LA_NORETURN
 #define LA_UNUSED
-/* An output file written through a temporary file in the same folder
- * and renamed over path on commit, so path is either complete or as it
- * was (a reader never sees half a file; a failed run leaves no debris). */
-typedef struct la_atomic {
-    FILE *f;          /* write here between open and commit/abort */
-    char *tmp, *path; /* owned */
-} la_atomic;
-
-/* Creates the temporary file with permissions mode (-1: 0666 & ~umask).
- * Returns LA_OK, or LA_EIO with errno set and nothing created. */
-int la_atomic_open(la_atomic *a, const char *path, int mode);
-/* Flushes, syncs and renames the file onto its path. Returns LA_OK, or
- * LA_EIO with errno set, the temporary file removed and path untouched.
- * Either way a is released. */
-int la_atomic_commit(la_atomic *a);
-/* Removes the temporary file and releases a (no-op after commit). */
-void la_atomic_abort(la_atomic *a);
-/* Writes n bytes of data to path atomically. LA_OK or LA_EIO (errno). */
-int la_write_file_atomic(const char *path, const char *data, size_t n);
 
 #endif
 
