@@ -126,6 +126,9 @@ int la_atomic_open(la_atomic *a, const char *path, int mode);
 int la_atomic_commit(la_atomic *a);
 /* Removes the temporary file and releases a (no-op after commit). */
 void la_atomic_abort(la_atomic *a);
+/* Reads the whole file at path into b (appended). Returns LA_OK, or
+ * LA_EIO with "PATH: why" in err. */
+int la_read_file(const char *path, la_buf *b, char *err, size_t errlen);
 /* Writes n bytes of data to path atomically. LA_OK or LA_EIO (errno). */
 int la_write_file_atomic(const char *path, const char *data, size_t n);
 

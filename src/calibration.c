@@ -212,20 +212,9 @@ static int read_counts(const cJSON *o, counts *k)
 
 la_calibration *la_calibration_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
     la_buf b;
     la_buf_init(&b);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) la_buf_add(&b, chunk, n);
-    int rd = ferror(f);
-    fclose(f);
-    if (rd) {
-        snprintf(err, errlen, "%s: read error", path);
+    if (la_read_file(path, &b, err, errlen) != LA_OK) {
         la_buf_free(&b);
         return NULL;
     }

@@ -521,3 +521,22 @@ int la_write_file_atomic(const char *path, const char *data, size_t n)
     }
     return la_atomic_commit(&a);
 }
+
+int la_read_file(const char *path, la_buf *b, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return LA_EIO;
+    }
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) la_buf_add(b, chunk, n);
+    int rd = ferror(f);
+    fclose(f);
+    if (rd) {
+        snprintf(err, errlen, "%s: read error", path);
+        return LA_EIO;
+    }
+    return LA_OK;
+}

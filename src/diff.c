@@ -36,17 +36,14 @@ static double num(const cJSON *o, const char *k, int *ok)
 /* Reads a summary file; NULL with a FILE[:LINE] message on error. */
 static cJSON *load(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "labelaudit: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
     la_buf b;
     la_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) la_buf_add(&b, chunk, n);
-    fclose(f);
+    char err[512];
+    if (la_read_file(path, &b, err, sizeof err) != LA_OK) {
+        fprintf(stderr, "labelaudit: %s\n", err);
+        la_buf_free(&b);
+        return NULL;
+    }
     const char *end = NULL;
     cJSON *o = cJSON_ParseWithLengthOpts(b.p ? b.p : "", b.len, &end, 0);
     if (!cJSON_IsObject(o) || !get(o, "rows_read")) {
