@@ -2080,6 +2080,7 @@ static int replay(la_auditor *a, la_shard_reader **r, size_t n)
     char err[512];
     la_row *row = la_xmalloc(sizeof *row);
     int rc = LA_OK;
+    uint64_t t0 = clock_ns(), out = a->clk.ns[ST_OUTPUT];
     for (uint64_t i = 0; i < first->rows_total && rc == LA_OK; i++) {
         if (a->interrupted || a->stopped) { a->read_cut = !a->stopped; break; }
         la_shard_reader *sr = r[i % n];
@@ -2104,6 +2105,7 @@ static int replay(la_auditor *a, la_shard_reader **r, size_t n)
         if (row->json) cJSON_Delete(row->json);
         if (a->field_error) rc = LA_EUSAGE;
     }
+    a->clk.ns[ST_CONSUMER] += clock_ns() - t0 - (a->clk.ns[ST_OUTPUT] - out);
     for (size_t k = 0; k < n && rc == LA_OK && !a->read_cut && !a->stopped; k++) {
         uint64_t index;
         uint32_t f;

@@ -631,6 +631,27 @@ static void get_annot(cursor *c, la_arena *ar, la_annot *a)
     }
 }
 
+/* Whether every value the consumer uses as an index is in range, so a
+ * damaged file is refused instead of read out of bounds. */
+static int row_valid(const la_row *row)
+{
+    const la_result *r = &row->r;
+    if ((unsigned)r->label_class >= LA_CLASS__COUNT || row->tox_rule >= LA_TOXR__COUNT)
+        return 0;
+    for (int i = 0; i < row->annot.n; i++)
+        if (row->annot.cls[i] >= LA_CLASS__COUNT) return 0;
+    for (int i = 0; i < r->nfind; i++) {
+        const la_finding *f = &r->find[i];
+        if ((unsigned)f->code >= LA_R__COUNT || (unsigned)f->suggested >= LA_CLASS__COUNT ||
+            (int)f->ev_first + (int)f->nev > r->nev)
+            return 0;
+    }
+    for (int i = 0; i < r->nev; i++)
+        if (!r->ev[i].kind || r->ev[i].start > r->ev[i].end || r->ev[i].end > r->text_len)
+            return 0;
+    return 1;
+}
+
 static void get_row(cursor *c, la_shard_reader *r, la_row *row, uint32_t *file)
 {
     la_arena *ar = &r->arena;
@@ -650,7 +671,10 @@ static void get_row(cursor *c, la_shard_reader *r, la_row *row, uint32_t *file)
     if (!row->raw) row->raw = "";
     row->src = get_bytes(c, &row->src_len);
     row->annot_error = get_u8(c) ? LA_EANNOT : 0;
-    if (row->status != LA_OK) return;
+    if (row->status != LA_OK) {
+        if (row->status > 0 || !strcmp(la_error_kind(row->status), "unknown")) c->bad = 1;
+        return;
+    }
     res->id = get_bytes(c, &res->id_len);
     res->id_is_number = (int)get_u8(c);
     res->label_json = get_bytes(c, &res->label_json_len);
@@ -693,6 +717,7 @@ static void get_row(cursor *c, la_shard_reader *r, la_row *row, uint32_t *file)
     row->spam_score = get_f32(c);
     row->outside_score = get_f32(c);
     get_findings(c, r->strings, res);
+    if (!row_valid(row)) c->bad = 1;
 }
 
 int la_shard_next(la_shard_reader *r, la_row *row, uint64_t *index, uint32_t *file,
