@@ -126,11 +126,13 @@ fuzz:
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/lexicons
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/labelaudit
+	install -m 755 scripts/labelaudit-dask $(DESTDIR)$(BINDIR)/labelaudit-dask
 	install -m 644 src/labelaudit.1 $(DESTDIR)$(MANDIR)/labelaudit.1
 	install -m 644 $(LEXICONS) $(DESTDIR)$(DATADIR)/lexicons/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/labelaudit $(DESTDIR)$(MANDIR)/labelaudit.1
+	rm -f $(DESTDIR)$(BINDIR)/labelaudit $(DESTDIR)$(BINDIR)/labelaudit-dask \
+	      $(DESTDIR)$(MANDIR)/labelaudit.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -3,12 +3,13 @@
 # all there already (so `make demo` and `make check` can call it each time).
 #   install-deps.sh          build and run (compiler, libraries, dictionary)
 #   install-deps.sh test     also what the test suite uses (valgrind, clang,
-#                            chromium for the HTML report check, GNU time)
+#                            chromium for the HTML report check, GNU time,
+#                            Dask for the sharded-run check)
 #   install-deps.sh bench    also GNU time for make bench
 set -e
 need="build-essential pkg-config libutf8proc-dev libhunspell-dev libcjson-dev zlib1g-dev libzstd-dev hunspell-en-us"
 case "${1:-}" in
-test)  need="$need valgrind clang chromium time" ;;
+test)  need="$need valgrind clang chromium time python3-distributed python3-dask" ;;
 bench) need="$need time gzip zstd" ;;
 esac
 missing=""
