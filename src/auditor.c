@@ -2091,12 +2091,13 @@ int la_auditor_finish(la_auditor *a)
     lap(&a->clk, ST_EVIDENCE_END, &t);
     uint64_t out = a->clk.ns[ST_OUTPUT];
     finish_items(a);
+    if (spill_failed(a)) return LA_EIO;
     lap(&a->clk, ST_QUEUE_END, &t);
     a->clk.ns[ST_QUEUE_END] -= a->clk.ns[ST_OUTPUT] - out;
     if (a->opt.progress > 0) fputs("\r\033[K", stderr);
     a->st.seconds = now_seconds(&a->t0);
     a->st.interrupted = a->read_cut || a->stopped;
-    if (a->reread_changed || spill_failed(a)) status = LA_EIO;
+    if (a->reread_changed) status = LA_EIO;
 
     if (a->rejects_out) {
         char err[512];
