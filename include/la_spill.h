@@ -52,6 +52,9 @@ la_spill *la_spill_new(la_spill_store *st);
 /* Appends n bytes; *off (when not NULL) gets their offset. Returns LA_OK
  * or LA_EIO (the store's error says why). */
 int la_spill_append(la_spill *s, const void *p, size_t n, uint64_t *off);
+/* Marks s as read by offset in random order: it moves to disk only when
+ * no other log of the store is left in memory. */
+void la_spill_prefer_memory(la_spill *s);
 /* Bytes appended so far. */
 uint64_t la_spill_size(const la_spill *s);
 /* Whether the log has moved to its file. */

@@ -504,7 +504,10 @@ void la_learn_add(la_learn *l, const la_row *row)
     LA_GROW(l->off, l->offcap, l->n + 2);
     uint32_t buf[LA_LEARN_MAX_FEAT];
     uint32_t nf = row->nfeat < LA_LEARN_MAX_FEAT ? row->nfeat : LA_LEARN_MAX_FEAT;
-    if (!l->pool) l->pool = la_spill_new(l->store);
+    if (!l->pool) {
+        l->pool = la_spill_new(l->store);
+        la_spill_prefer_memory(l->pool);   /* SGD reads it in random order */
+    }
     for (uint32_t i = 0; i < nf; i++) {
         float v = row->featval[i];
         if (v < 0) v = 0;

@@ -17,7 +17,10 @@
  * largest logs still in memory to disk, largest first, until it does or
  * none is left. So the budget bounds the log data in memory, apart from
  * one write buffer per log on disk; the largest consumer goes first
- * because it frees the most with one file. Which logs spill never
+ * because it frees the most with one file. A log marked with
+ * la_spill_prefer_memory (read in random order, one pread per record,
+ * where a sequential pass reads a megabyte per call) goes only when no
+ * other log is left in memory. Which logs spill never
  * changes what is read back: results are the same with any budget
  * (tests/cases/rel-spill-identical.case).
  *
@@ -57,6 +60,7 @@ struct la_spill {
     int fd;                     /* -1 while in memory */
     uint64_t flushed;           /* bytes in the file */
     char *wbuf; size_t wlen;
+    int random;                 /* la_spill_prefer_memory */
 };
 
 static void fail(la_spill_store *st, const char *what, int e)
@@ -194,7 +198,9 @@ static void make_room(la_spill_store *st, size_t extra)
     while (st->held + extra > st->budget && !st->failed) {
         la_spill *big = NULL;
         for (la_spill *l = st->logs; l; l = l->next)
-            if (l->fd < 0 && l->cap && (!big || l->cap > big->cap)) big = l;
+            if (l->fd < 0 && l->cap &&
+                (!big || l->random < big->random || (l->random == big->random && l->cap > big->cap)))
+                big = l;
         if (!big) return;
         to_disk(big);
     }
@@ -255,6 +261,8 @@ int la_spill_append(la_spill *s, const void *p, size_t n, uint64_t *off)
     s->size += n;
     return rc;
 }
+
+void la_spill_prefer_memory(la_spill *s) { s->random = 1; }
 
 uint64_t la_spill_size(const la_spill *s) { return s->size; }
 
