@@ -29,6 +29,9 @@ extern "C" {
 
 #define LA_VERSION "0.1.0"
 
+/* Most parts a sharded run may have (a merge keeps every shard file open). */
+#define LA_SHARD_MAX_PARTS 4096
+
 /* ---- errors ---------------------------------------------------------- */
 
 enum {
@@ -172,6 +175,13 @@ typedef struct la_options {
     size_t memory;                /* bytes of per-row state kept in memory for
                                      the end of the stream before it spills to
                                      temporary files; 0 = 1 GiB */
+
+    /* sharded runs (la_shard.h, doc/shard-format.md) */
+    const char *shard_path;       /* `labelaudit shard`: write the analyzed rows
+                                     of part shard_part of shard_parts to this
+                                     file instead of auditing; NULL: audit */
+    int shard_part, shard_parts;  /* 1 <= shard_part <= shard_parts <=
+                                     LA_SHARD_MAX_PARTS */
 
     /* detectors */
     int no_evidence;              /* emit NO_EVIDENCE (default 1, low score) */
@@ -327,6 +337,15 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in);
 /* Audits one line (without its newline) as line number lineno of name. */
 int la_auditor_feed_line(la_auditor *a, const char *name, uint64_t lineno,
                          const char *line, size_t len);
+
+/* `labelaudit merge`: replays the n shard files of one sharded run (any
+ * order; parts 1..N of the same inputs, analyzed with the options this
+ * auditor has) in global row order through the cross-row stages, as if
+ * the inputs had been fed; then la_auditor_finish as usual gives the
+ * single run's queue and summary. Returns LA_OK; LA_EUSAGE, after a
+ * message, when the files are not the parts of one run or were analyzed
+ * with other options; LA_EIO when one cannot be read or is damaged. */
+int la_auditor_merge(la_auditor *a, const char *const *shards, size_t n);
 
 /* Records that a named input could not be opened (counted in the summary). */
 void la_auditor_note_unreadable(la_auditor *a, const char *name, int err_no);

@@ -51,6 +51,7 @@
 #include "la_learn.h"
 #include "la_record.h"
 #include "la_report.h"
+#include "la_shard.h"
 #include "la_spill.h"
 #include "la_summary.h"
 
@@ -328,6 +329,13 @@ struct la_auditor {
     probe probe;                 /* do --text and --label name real fields */
     int field_error;             /* they do not: a usage error, stop */
 
+    /* `labelaudit shard`: rows of this part go to a shard file, and
+     * nothing cross-row runs here (see la_shard.h) */
+    la_shard_writer *shard;
+    la_output *shard_out;
+    uint64_t blank_lines;        /* blank lines read, for the shard trailer */
+    la_shard_strings *strings;   /* `labelaudit merge`: evidence strings */
+
     la_result *top[REPORT_TOP];  /* for --report: highest scores */
     int ntop;
 
@@ -464,6 +472,17 @@ static void free_stale(batch *b)
     b->stale = 0;
 }
 
+/* A row of another part of a sharded run: not analyzed here. */
+#define ROW_NOT_MINE 1
+
+/* Whether the row with this global index is analyzed by this process
+ * (every row, except in `labelaudit shard`). */
+static int mine(const la_auditor *a, uint64_t index)
+{
+    return !a->opt.shard_parts ||
+           index % (uint64_t)a->opt.shard_parts == (uint64_t)(a->opt.shard_part - 1);
+}
+
 static void analyze_batch(la_auditor *a, worker *w, batch *b)
 {
     free_stale(b);
@@ -477,6 +496,10 @@ static void analyze_batch(la_auditor *a, worker *w, batch *b)
         row->r.line = b->lineno[i];
         row->file_off = b->fileoff[i];
         row->r.file = a->files[b->file];
+        if (!mine(a, row->index)) {
+            row->status = ROW_NOT_MINE;
+            continue;
+        }
         const line_src *ls = &b->src[i];
         if (ls->has) {
             row->src = b->data.p + ls->off;
@@ -1032,8 +1055,19 @@ static int probe_row(la_auditor *a, const la_row *row)
     return 1;
 }
 
+/* `labelaudit shard`: a row of this part goes to the shard file as the
+ * analysis left it; the cross-row stages see it at the merge. */
+static void shard_row(la_auditor *a, const la_row *row)
+{
+    if (row->status == ROW_NOT_MINE) return;
+    size_t f = (size_t)(count_of(a, row->r.file) - a->counts);
+    if (la_shard_write_row(a->shard, row, (uint32_t)f, a->opt.minhash_k, a->opt.lsh_bands) != LA_OK)
+        a->failed_io = 1;
+}
+
 static void consume_row(la_auditor *a, la_row *row)
 {
+    if (a->shard) { shard_row(a, row); return; }
     if (a->field_error) return;
     if (a->probe.open && (a->probe.nheld || lacks_field(row)) && probe_row(a, row)) return;
     if (a->probe.open && row->status == LA_OK) release_held(a);
@@ -1207,23 +1241,44 @@ static void take_line(la_auditor *a, int f, uint64_t lineno, uint64_t off,
     if (n && s[n - 1] == '\r') n--;
     size_t i = 0;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
-    if (i == n) { la_summary_blank_line(a->sum); return; }
+    if (i == n) {
+        la_summary_blank_line(a->sum);
+        a->blank_lines++;
+        return;
+    }
     add_line(a, f, lineno, off, s, n, NULL);
 }
 
 /* A line over --max-line-bytes: everything before it is consumed first so
  * the rejection lands in order; its bytes stream to --rejects as read. */
-static void begin_long_line(la_auditor *a, int f, uint64_t lineno, const char *s, size_t n)
+static void count_long_line(la_auditor *a, size_t f, uint64_t lineno)
 {
-    drain(a);
     a->st.rows_read++;
     a->st.rows_rejected++;
     a->counts[f].read++;
     a->counts[f].rejected++;
-    a->next_index++;
     la_summary_reject(a->sum, LA_ETOOLONG);
     diagnose(a, a->files[f], lineno, "line longer than --max-line-bytes (%zu bytes)",
              a->opt.max_line_bytes);
+}
+
+static void begin_long_line(la_auditor *a, int f, uint64_t lineno, const char *s, size_t n)
+{
+    drain(a);
+    uint64_t index = a->next_index++;
+    if (a->shard) {
+        /* its bytes, as --rejects would get them, go to the shard's blob
+         * (a->rejects is the blob until the next long line) */
+        a->rejects = NULL;
+        if (!mine(a, index)) return;
+        if (la_shard_write_long(a->shard, index, (uint32_t)f, lineno) != LA_OK) {
+            a->failed_io = 1;
+            return;
+        }
+        a->rejects = la_shard_blob(a->shard);
+    } else {
+        count_long_line(a, (size_t)f, lineno);
+    }
     /* n may be 0 with s NULL (the line overflowed in its first chunk) */
     if (a->rejects && n && fwrite(s, 1, n, a->rejects) != n) a->failed_io = 1;
 }
@@ -1494,8 +1549,10 @@ int la_auditor_feed(la_auditor *a, const char *name, FILE *in)
         a->failed_io = 1;
     }
     if (fd.sp)
-        for (uint64_t k = la_splitter_blank_lines(fd.sp); k > 0; k--)
+        for (uint64_t k = la_splitter_blank_lines(fd.sp); k > 0; k--) {
             la_summary_blank_line(a->sum);
+            a->blank_lines++;
+        }
     submit(a);
     if (derr[0]) {
         drain(a);
@@ -2066,10 +2123,192 @@ static void add_files(const la_auditor *a, cJSON *summary)
     }
 }
 
+/* ---- sharded runs ------------------------------------------------------------------- */
+
+/* `labelaudit shard` at the end of its input: the trailer (the input table
+ * and the run's counts) and the commit. A shard that did not read its
+ * whole input, or could not write, leaves no file: a merge of it could
+ * not give the single run's answer. */
+static int finish_shard(la_auditor *a)
+{
+    char err[512];
+    la_shard_info info;
+    memset(&info, 0, sizeof info);
+    info.many_inputs = a->opt.many_inputs;
+    info.rows_total = a->next_index;
+    info.blank_lines = a->blank_lines;
+    info.bytes_read = a->st.bytes_read;
+    info.files_unreadable = a->st.files_unreadable;
+    info.nfiles = (uint32_t)a->nfiles;
+    info.files = la_xcalloc(a->nfiles ? a->nfiles : 1, sizeof *info.files);
+    for (size_t i = 0; i < a->nfiles; i++) {
+        info.files[i].name = a->files[i];
+        info.files[i].format = a->counts[i].format;
+        info.files[i].comp = a->counts[i].comp;
+    }
+    int rc = la_shard_writer_finish(a->shard, &info);
+    a->shard = NULL;
+    free(info.files);
+    a->st.seconds = now_seconds(&a->t0);
+    a->st.interrupted = a->read_cut;
+    if (a->read_cut || a->field_error) {
+        say_f("%s: not written: the input was not read to its end", a->opt.shard_path);
+        la_output_free(a->shard_out);
+        a->shard_out = NULL;
+        return LA_EIO;
+    }
+    if (rc != LA_OK || a->failed_io) {
+        say_f("%s: write failed: %s", a->opt.shard_path, strerror(errno ? errno : EIO));
+        la_output_free(a->shard_out);
+        a->shard_out = NULL;
+        return LA_EIO;
+    }
+    rc = la_output_commit(a->shard_out, err, sizeof err);
+    a->shard_out = NULL;
+    if (rc != LA_OK) say_f("%s", err);
+    return rc;
+}
+
+/* Checks that the shards are the N parts of one run analyzed as this
+ * auditor would, and puts them in part order (shards[k] is part k+1). */
+static int check_shards(la_auditor *a, la_shard_reader **r, size_t n, const char *const *path)
+{
+    const la_shard_info *first = la_shard_reader_info(r[0]);
+    if (first->parts != n) {
+        say_f("%s: part %u of %u, but %zu shard file%s given: merge needs every part of the "
+              "run", path[0], first->parts ? first->part : 0, first->parts, n, n == 1 ? "" : "s");
+        return LA_EUSAGE;
+    }
+    la_shard_reader **by_part = la_xcalloc(n, sizeof *by_part);
+    int rc = LA_OK;
+    for (size_t i = 0; i < n && rc == LA_OK; i++) {
+        const la_shard_info *in = la_shard_reader_info(r[i]);
+        int same_inputs = in->nfiles == first->nfiles && in->rows_total == first->rows_total;
+        for (uint32_t k = 0; same_inputs && k < in->nfiles; k++)
+            same_inputs = strcmp(in->files[k].name, first->files[k].name) == 0;
+        if (in->parts != first->parts || in->part < 1 || in->part > in->parts) {
+            say_f("%s: part %u of %u, but %s is part %u of %u", path[i], in->part, in->parts,
+                  path[0], first->part, first->parts);
+            rc = LA_EUSAGE;
+        } else if (by_part[in->part - 1]) {
+            say_f("%s: part %u of %u is given twice", path[i], in->part, in->parts);
+            rc = LA_EUSAGE;
+        } else if (in->fingerprint != first->fingerprint) {
+            say_f("%s: analyzed with other options than %s (the same audit options must "
+                  "be given to every shard)", path[i], path[0]);
+            rc = LA_EUSAGE;
+        } else if (!same_inputs) {
+            say_f("%s: not a part of the same inputs as %s", path[i], path[0]);
+            rc = LA_EUSAGE;
+        }
+        if (rc == LA_OK) by_part[in->part - 1] = r[i];
+    }
+    if (rc == LA_OK) {
+        a->opt.many_inputs = first->many_inputs;
+        uint64_t fp = la_shard_fingerprint(&a->opt, a->dict ? la_dict_path(a->dict) : NULL);
+        if (fp != first->fingerprint) {
+            say_f("the shards were analyzed with other audit options than this merge has "
+                  "(give merge the options given to shard)");
+            rc = LA_EUSAGE;
+        }
+    }
+    if (rc == LA_OK) memcpy(r, by_part, n * sizeof *r);
+    free(by_part);
+    return rc;
+}
+
+/* A long line of the shard's blob, rejected as the single run does. */
+static int replay_long(la_auditor *a, la_shard_reader *r, uint32_t f, uint64_t line)
+{
+    char err[512];
+    count_long_line(a, f, line);
+    if (la_shard_copy_long(r, a->rejects, err, sizeof err) == LA_OK) return LA_OK;
+    if (!err[0]) { a->failed_io = 1; return LA_OK; }   /* --rejects failed */
+    say_f("%s", err);
+    return LA_EIO;
+}
+
+/* Feeds every row of the shards, in global row order, to the consumer. */
+static int replay(la_auditor *a, la_shard_reader **r, size_t n)
+{
+    const la_shard_info *first = la_shard_reader_info(r[0]);
+    char err[512];
+    la_row *row = la_xmalloc(sizeof *row);
+    int rc = LA_OK;
+    for (uint64_t i = 0; i < first->rows_total && rc == LA_OK; i++) {
+        if (a->interrupted || a->stopped) { a->read_cut = !a->stopped; break; }
+        la_shard_reader *sr = r[i % n];
+        uint64_t index = 0, line = 0;
+        uint32_t f = 0;
+        int t = la_shard_next(sr, row, &index, &f, &line, err, sizeof err);
+        if (t < 0) { say_f("%s", err); rc = t; break; }
+        if (t == LA_SHARD_END || index != i) {
+            say_f("shard part %u has no row %llu: damaged shard file",
+                  la_shard_reader_info(sr)->part, (unsigned long long)i);
+            rc = LA_EIO;
+            break;
+        }
+        a->next_index = i + 1;
+        if (t == LA_SHARD_LONG) { rc = replay_long(a, sr, f, line); continue; }
+        row->r.file = a->files[f];
+        /* the first rows decide whether --text and --label name fields the
+         * data has, from the parsed object */
+        if (a->probe.open && row->raw_len)
+            row->json = cJSON_ParseWithLength(row->raw, row->raw_len);
+        consume_row(a, row);
+        if (row->json) cJSON_Delete(row->json);
+        if (a->field_error) rc = LA_EUSAGE;
+    }
+    for (size_t k = 0; k < n && rc == LA_OK && !a->read_cut && !a->stopped; k++) {
+        uint64_t index;
+        uint32_t f;
+        uint64_t line;
+        int t = la_shard_next(r[k], row, &index, &f, &line, err, sizeof err);
+        if (t == LA_SHARD_END) continue;
+        if (t < 0) say_f("%s", err);
+        else say_f("shard part %zu holds rows past the end of the run: damaged shard file", k + 1);
+        rc = LA_EIO;
+    }
+    free(row);
+    return rc;
+}
+
+int la_auditor_merge(la_auditor *a, const char *const *shards, size_t n)
+{
+    char err[512];
+    if (!n) return LA_EUSAGE;
+    if (!a->strings) a->strings = la_shard_strings_new();
+    la_shard_reader **r = la_xcalloc(n, sizeof *r);
+    int rc = LA_OK;
+    for (size_t i = 0; i < n && rc == LA_OK; i++)
+        if (!(r[i] = la_shard_open(shards[i], a->strings, err, sizeof err))) {
+            say_f("%s", err);
+            rc = LA_EIO;
+        }
+    if (rc == LA_OK) rc = check_shards(a, r, n, shards);
+    if (rc == LA_OK) {
+        const la_shard_info *in = la_shard_reader_info(r[0]);
+        for (uint32_t k = 0; k < in->nfiles; k++) {
+            int f = file_index(a, in->files[k].name);
+            a->counts[f].format = in->files[k].format;
+            a->counts[f].comp = in->files[k].comp;
+            a->seekable[f] = 0;   /* rows keep their text: inputs are not read again */
+        }
+        a->st.bytes_read += in->bytes_read;
+        a->st.files_unreadable += in->files_unreadable;
+        for (uint64_t k = 0; k < in->blank_lines; k++) la_summary_blank_line(a->sum);
+        rc = replay(a, r, n);
+    }
+    for (size_t i = 0; i < n; i++) la_shard_close(r[i]);
+    free(r);
+    return rc;
+}
+
 int la_auditor_finish(la_auditor *a)
 {
     int status = LA_OK;
     drain(a);
+    if (a->shard) return finish_shard(a);
     if (a->probe.open && a->probe.nheld && a->probe.objects) field_error(a);
     else if (a->probe.open) release_held(a);
     if (a->field_error) return LA_EUSAGE;
@@ -2149,6 +2388,12 @@ const la_stats *la_auditor_stats(const la_auditor *a) { return &a->st; }
 
 void la_auditor_print_summary(const la_auditor *a, FILE *out)
 {
+    if (a->opt.shard_path) {
+        fprintf(out, "labelaudit: shard %d of %d: %llu rows read, this part analyzed to %s\n",
+                a->opt.shard_part, a->opt.shard_parts, (unsigned long long)a->next_index,
+                a->opt.shard_path);
+        return;
+    }
     la_summary_print(a->sum, &a->st, out);
     if (!a->dict)
         fprintf(out, "labelaudit: no hunspell dictionary found: dictionary-word checks are off\n");
@@ -2233,6 +2478,25 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
         }
     }
     if (a->rejects_out) a->rejects = la_output_stream(a->rejects_out);
+    if (opt->shard_path) {
+        if (opt->rejects_path || opt->summary_path || opt->report_path ||
+            opt->annotator_report_path) {
+            snprintf(err, errlen, "shard: the queue, summary, report and rejects are written "
+                     "by merge");
+            *status = 2;
+            la_auditor_free(a);
+            return NULL;
+        }
+        if (!(a->shard_out = la_output_open(opt->shard_path, err, errlen))) {
+            *status = 4;
+            la_auditor_free(a);
+            return NULL;
+        }
+        a->shard = la_shard_writer_new(la_output_stream(a->shard_out),
+                                       (uint32_t)opt->shard_part, (uint32_t)opt->shard_parts,
+                                       la_shard_fingerprint(opt, a->dict ? la_dict_path(a->dict)
+                                                                         : NULL));
+    }
 
     a->nthreads = opt->threads > 0 ? opt->threads : online_cores();
     if (a->nthreads > 256) a->nthreads = 256;
@@ -2295,6 +2559,9 @@ void la_auditor_free(la_auditor *a)
     la_output_free(a->summary_out);
     la_output_free(a->report_out);
     la_output_free(a->annot_out);
+    la_shard_writer_free(a->shard);
+    la_output_free(a->shard_out);
+    la_shard_strings_free(a->strings);
     for (int i = 0; i < a->ntop; i++) {
         free_top_strings(a->top[i]);
         free(a->top[i]);

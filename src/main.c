@@ -65,6 +65,8 @@ static const char usage_text[] =
 "Usage: labelaudit [OPTIONS] [FILE...]\n"
 "       labelaudit apply --decisions FILE --output FILE DATASET   (see apply --help)\n"
 "       labelaudit diff [--html FILE] BEFORE.json AFTER.json        (see diff --help)\n"
+"       labelaudit shard --part K/N -o SHARD [OPTIONS] FILE...\n"
+"       labelaudit merge [OPTIONS] SHARD...\n"
 "Audits a labeled text dataset (JSON Lines, CSV, TSV or a JSON array, plain\n"
 "or gzip/zstd; files or stdin '-') and writes a\n"
 "review queue of rows whose label is probably wrong, one JSON object per line.\n"
@@ -183,10 +185,17 @@ static const char usage_text[] =
 "      --tmpdir DIR            folder for those files (default: $TMPDIR, else\n"
 "                              /tmp); they are unlinked as soon as created\n"
 "  -q, --quiet                 no summary on stderr\n"
+"      --part K/N              with 'shard': analyze rows i with i % N == K-1\n"
 "      --progress              progress line on stderr (default: when a terminal)\n"
 "      --no-progress           no progress line\n"
 "  -h, --help                  this help\n"
 "  -V, --version               version and library versions\n"
+"\n"
+"Sharded runs: 'labelaudit shard --part K/N -o SHARD [OPTIONS] FILE...' reads\n"
+"every FILE, analyzes part K of N of the rows and writes them to SHARD;\n"
+"'labelaudit merge [OPTIONS] SHARD...' takes the N shards back and writes the\n"
+"queue, summary and report of 'labelaudit [OPTIONS] FILE...', the same bytes.\n"
+"Give both steps the same audit options (the shard files check it).\n"
 "\n"
 "Exit status: 0 all lines audited, 1 some lines rejected, 2 usage error,\n"
 "3 lexicon or dictionary not loaded, 4 read or write error; 130/143 when\n"
@@ -203,7 +212,7 @@ enum {
     OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
     OPT_MAX_LINE, OPT_MEMORY, OPT_TMPDIR, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_STAGE_TIMES,
     OPT_CONTEXT_FIELDS, OPT_LS_CONFIG, OPT_CALIBRATION, OPT_INPUT_FORMAT,
-    OPT_LABEL_COLUMNS, OPT_LABEL_RULE, OPT_LABEL_THRESHOLD
+    OPT_LABEL_COLUMNS, OPT_LABEL_RULE, OPT_LABEL_THRESHOLD, OPT_PART
 };
 
 static const struct option long_options[] = {
@@ -268,6 +277,7 @@ static const struct option long_options[] = {
     { "progress", no_argument, NULL, OPT_PROGRESS },
     { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
     { "stage-times", no_argument, NULL, OPT_STAGE_TIMES },
+    { "part", required_argument, NULL, OPT_PART },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -334,6 +344,45 @@ static double parse_number(const char *opt, const char *s)
         usage_error(msg, s);
     }
     return v;
+}
+
+/* --part K/N: this shard's part (checked against N by la_options_check). */
+static void parse_part(la_options *o, const char *s)
+{
+    char *end;
+    long k = strtol(s, &end, 10), n = 0;
+    if (end != s && *end == '/') {
+        const char *p = end + 1;
+        n = strtol(p, &end, 10);
+        if (end == p) n = 0;
+    }
+    if (*end || k < 1 || n < 1 || k > n || n > LA_SHARD_MAX_PARTS)
+        usage_error("--part: expected K/N with 1 <= K <= N (e.g. 3/8), got '%s'", s);
+    o->shard_part = (int)k;
+    o->shard_parts = (int)n;
+}
+
+/* What shard and merge need besides the audit's options: a part and a
+ * shard file to write; shard files to read. */
+static void check_shard_mode(int shard, const la_options *o, const char *out,
+                             const char *ls_config, int explain, int nargs)
+{
+    const char *cmd = shard ? "shard" : "merge";
+    if (explain) usage_error("--explain: not with %s", cmd);
+    if (shard) {
+        if (!o->shard_parts) usage_error("%s: --part K/N is required", cmd);
+        if (strcmp(out, "-") == 0)
+            usage_error("%s: -o SHARD is required (a regular file: merge reads it by seeking)",
+                        cmd);
+        if (ls_config) usage_error("--ls-config: written by merge, not %s", cmd);
+        if (o->summary_path || o->report_path || o->rejects_path || o->annotator_report_path)
+            usage_error("%s: the summary, report, rejects and annotator report are written "
+                        "by merge", cmd);
+        if (!nargs) usage_error("%s: name the input files (every shard reads them all)", cmd);
+    } else {
+        if (o->shard_parts) usage_error("--part: only with %s", "shard");
+        if (!nargs) usage_error("%s: name the shard files of the run", cmd);
+    }
 }
 
 static void parse_dup_keep(la_options *o, const char *s)
@@ -421,10 +470,10 @@ static int report_write_failure(int err)
 static int check_outputs(const la_options *o, const char *queue_path, int nin,
                          char **inputs, char *err, size_t errlen)
 {
-    const char *const outputs[] = { queue_path, o->summary_path, o->rejects_path,
-                                    o->report_path, o->annotator_report_path };
-    static const char *const what[] = { "the queue", "--summary", "--rejects", "--report",
-                                        "--annotator-report" };
+    const char *const outputs[] = { queue_path ? queue_path : o->shard_path, o->summary_path,
+                                    o->rejects_path, o->report_path, o->annotator_report_path };
+    const char *const what[] = { queue_path ? "the queue" : "the shard file", "--summary",
+                                 "--rejects", "--report", "--annotator-report" };
     static const char *const std_in[] = { "-" };
     const char *const *in = nin ? (const char *const *)inputs : std_in;
     return la_outputs_check(outputs, what, sizeof outputs / sizeof outputs[0], in,
@@ -641,6 +690,11 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "apply") == 0) return run_apply(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "diff") == 0) return run_diff(argc - 1, argv + 1);
+    /* shard and merge take the audit's own options */
+    enum { AUDIT, SHARD, MERGE } mode = AUDIT;
+    if (argc > 1 && strcmp(argv[1], "shard") == 0) mode = SHARD;
+    if (argc > 1 && strcmp(argv[1], "merge") == 0) mode = MERGE;
+    if (mode != AUDIT) argc--, argv++;
     la_options opt;
     la_options_init(&opt);
     int explain = 0, json = 0;
@@ -746,6 +800,7 @@ int main(int argc, char **argv)
         case OPT_PROGRESS: opt.progress = 1; break;
         case OPT_NO_PROGRESS: opt.progress = 0; break;
         case OPT_STAGE_TIMES: opt.stage_times = 1; break;
+        case OPT_PART: parse_part(&opt, optarg); break;
         case 'h':
             free(lexfiles);
             fputs(usage_text, stdout);
@@ -776,12 +831,14 @@ int main(int argc, char **argv)
      * (tests/cases/queue-reasons-filter.case). */
     if (opt.reasons && !min_score_given) opt.min_score = 0;
     if (json && !explain) usage_error("%s: only with --explain", "--json");
+    if (mode != AUDIT) check_shard_mode(mode == SHARD, &opt, queue_path, ls_config, explain,
+                                        argc - optind);
     if (explain) {
         int rc = run_explain(&opt, json, argc - optind, argv + optind);
         free(lexfiles);
         return rc;
     }
-    if (optind == argc && isatty(STDIN_FILENO)) {
+    if (optind == argc && isatty(STDIN_FILENO) && mode == AUDIT) {
         /* nothing named and nothing piped: waiting on a terminal helps no one */
         free(lexfiles);
         fputs("labelaudit: no input: name the dataset files, or pipe rows in "
@@ -798,7 +855,11 @@ int main(int argc, char **argv)
         if (!cal) usage_error("--calibration: %s", cerr);
         la_calibration_free(cal);
     }
-    opt.many_inputs = argc - optind > 1;
+    opt.many_inputs = argc - optind > 1;   /* (merge: as the shards say) */
+    if (mode == SHARD) {
+        opt.shard_path = queue_path;
+        queue_path = NULL;
+    }
 
     signal(SIGPIPE, SIG_IGN);
     /* a file size limit (ulimit -f) makes writes past it fail with EFBIG,
@@ -809,15 +870,16 @@ int main(int argc, char **argv)
         free(lexfiles);
         usage_error("%s", err);
     }
-    la_output *queue = la_output_open(queue_path, err, sizeof err);
-    if (!queue) {
+    la_output *queue = queue_path ? la_output_open(queue_path, err, sizeof err) : NULL;
+    if (!queue && queue_path) {
         fprintf(stderr, "labelaudit: %s\n", err);
         free(lexfiles);
         return EXIT_IO;
     }
-    out_ctx out = { la_writer_new(opt.format, la_output_stream(queue)), 0 };
+    out_ctx out = { queue ? la_writer_new(opt.format, la_output_stream(queue)) : NULL, 0 };
     int status = 0;
-    la_auditor *a = la_auditor_new(&opt, write_row, &out, err, sizeof err, &status);
+    la_auditor *a = la_auditor_new(&opt, queue ? write_row : NULL, &out, err, sizeof err,
+                                   &status);
     if (!a) {
         fprintf(stderr, "labelaudit: %s\n", err);
         if (status == EXIT_USAGE)
@@ -833,7 +895,14 @@ int main(int argc, char **argv)
     catch_signal(SIGTERM);
 
     int read_error = 0, refused = 0, i = optind;
-    if (optind == argc) {
+    int merge_failed = 0;
+    if (mode == MERGE) {
+        int r = la_auditor_merge(a, (const char *const *)argv + optind, (size_t)(argc - optind));
+        if (r == LA_EUSAGE) refused = 1;
+        if (r != LA_OK) merge_failed = read_error = 1;
+        if (la_auditor_stats(a)->files_unreadable) read_error = 1;   /* as the run said */
+        i = argc;
+    } else if (optind == argc) {
         int r = la_auditor_feed(a, "-", stdin);
         if (r == LA_EUSAGE) refused = 1;
         else if (r != LA_OK) read_error = 1;
@@ -856,11 +925,14 @@ int main(int argc, char **argv)
         else if (r != LA_OK) read_error = 1;
         if (f != stdin) fclose(f);
     }
-    int fin = la_auditor_finish(a);
-    if (!out.failed && la_writer_finish(out.w) != LA_OK) out.failed = errno ? errno : EIO;
-    if (out.failed) {
+    /* a merge that could not replay every shard writes nothing: its
+     * answer would not be the run's */
+    int fin = merge_failed ? LA_EIO : la_auditor_finish(a);
+    if (merge_failed && refused) fin = LA_EUSAGE;
+    if (out.w && !out.failed && la_writer_finish(out.w) != LA_OK) out.failed = errno ? errno : EIO;
+    if (queue && (out.failed || merge_failed)) {
         la_output_free(queue);            /* a replaced file keeps its old bytes */
-    } else if (la_output_commit(queue, err, sizeof err) != LA_OK) {
+    } else if (queue && la_output_commit(queue, err, sizeof err) != LA_OK) {
         fprintf(stderr, "labelaudit: %s\n", err);
         fin = LA_EIO;
     }

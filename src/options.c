@@ -84,6 +84,13 @@ int la_options_check(const la_options *o, char *err, size_t errlen)
             snprintf(err, errlen, "%s: expected a field path, got ''", paths[i].name);
             return LA_EUSAGE;
         }
+    /* (main parses --part; an embedder setting shard_path sets both) */
+    if (o->shard_path && !(o->shard_parts >= 1 && o->shard_parts <= LA_SHARD_MAX_PARTS &&
+                           o->shard_part >= 1 && o->shard_part <= o->shard_parts)) {
+        snprintf(err, errlen, "--part: expected K/N with 1 <= K <= N <= %d, got %d/%d",
+                 LA_SHARD_MAX_PARTS, o->shard_part, o->shard_parts);
+        return LA_EUSAGE;
+    }
     if (o->reasons) {
         struct reason_scan r = { 0, 0 };
         la_split_commas(o->reasons, scan_reason, &r);
