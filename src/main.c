@@ -318,7 +318,7 @@ static size_t parse_size(const char *opt, const char *s)
     case 'G': case 'g': shift = 30; end++; break;
     default: break;
     }
-    if (errno || end == s || *end || s[0] == '-' || v > (ULLONG_MAX >> shift)) {
+    if (errno || end == s || *end || s[0] == '-' || v == 0 || v > (ULLONG_MAX >> shift)) {
         char msg[160];
         snprintf(msg, sizeof msg, "%s: expected a size such as 512M or 2G, got '%%s'", opt);
         usage_error(msg, s);
