@@ -191,11 +191,12 @@ static int to_disk(la_spill *s)
     return rc;
 }
 
-/* Spills the largest in-memory logs until extra more bytes fit in the
- * budget, or no log is left in memory. */
-static void make_room(la_spill_store *st, size_t extra)
+/* Spills the largest in-memory logs until the extra bytes log s asks for
+ * fit in the budget (nothing more once s itself went to disk), or no log
+ * is left in memory. */
+static void make_room(la_spill_store *st, la_spill *s, size_t extra)
 {
-    while (st->held + extra > st->budget && !st->failed) {
+    while (st->held + (s->fd < 0 ? extra : 0) > st->budget && !st->failed) {
         la_spill *big = NULL;
         for (la_spill *l = st->logs; l; l = l->next)
             if (l->fd < 0 && l->cap &&
@@ -237,7 +238,7 @@ int la_spill_append(la_spill *s, const void *p, size_t n, uint64_t *off)
     if (s->fd < 0 && s->size + n > s->cap) {
         size_t cap = s->cap ? s->cap : 4096;
         while (cap < s->size + n) cap *= 2;
-        if (s->st) make_room(s->st, cap - s->cap);
+        if (s->st) make_room(s->st, s, cap - s->cap);
         if (s->fd < 0) {
             s->mem = la_xrealloc(s->mem, cap);
             if (s->st) s->st->held += cap - s->cap;
