@@ -6,7 +6,9 @@
  * Memory: the stage keeps, per labeled row, its packed features (4 bytes
  * each, at most LA_LEARN_MAX_FEAT) and 17 bytes of bookkeeping: at most
  * 273 bytes, 230 to 270 for short social-media texts; plus a 4 MiB table
- * while reading and K + 2 tables of 4 MiB while training.
+ * while reading and K + 2 tables of 4 MiB while training. The features
+ * live in a spill log (la_spill.h) that moves to a temporary file past the
+ * --memory budget; the 17 bytes stay in memory.
  */
 #ifndef LA_LEARN_H
 #define LA_LEARN_H
@@ -21,6 +23,7 @@ struct cJSON;
 #define LA_LEARN_MAX_FEAT 64
 
 typedef struct la_learn la_learn;
+struct la_spill_store;
 
 /* Worker, pure and thread-safe: fills row->feat/featval/nfeat (arrays in
  * c->arena; ids < 2^LA_LEARN_BITS, distinct; values > 0 with unit L2 norm)
@@ -31,6 +34,10 @@ void la_learn_features(const la_detect_ctx *c, la_row *row);
 /* A stage configured by opt->learn, folds, learn_min_per_class, threads
  * and seed (opt is not kept). */
 la_learn *la_learn_new(const la_options *opt);
+/* Lets the features spill to st (borrowed; must outlive l) once the
+ * store's budget is passed; call before the first la_learn_add. Without
+ * it they stay in memory. */
+void la_learn_spill_to(la_learn *l, struct la_spill_store *st);
 /* Consumer, input order (row->index increasing): keeps the row's features
  * and label class. Rows with an unknown class are not kept. */
 void la_learn_add(la_learn *l, const la_row *row);

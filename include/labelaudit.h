@@ -170,6 +170,11 @@ typedef struct la_options {
     size_t read_chunk;            /* bytes per read, 0 = 1 MiB; tests make it
                                      tiny so lines cross chunk boundaries
                                      (tests/fuzz/fuzz_split.c) */
+    const char *tmpdir;           /* folder for temporary files; NULL = $TMPDIR,
+                                     else /tmp */
+    size_t memory;                /* bytes of per-row state kept in memory for
+                                     the end of the stream before it spills to
+                                     temporary files; 0 = 1 GiB */
 
     /* sharded runs (la_shard.h, doc/shard-format.md) */
     const char *shard_path;       /* `labelaudit shard`: write the analyzed rows

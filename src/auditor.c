@@ -18,12 +18,17 @@
  * One mutex guards the states;
  * two condition variables wake workers (work) and the main thread (done).
  *
- * The queue streams rows to the callback as they are consumed, unless
- * --sort, --top or the classifier needs the end of the stream; then the
- * rows are kept as compact items (item_store) and delivered by
- * la_auditor_finish. With the classifier possible, every audited row is
- * kept (id, label, text: about 60 bytes plus the text per row), because
- * the model may flag a row no heuristic flagged.
+ * Every audited row waits for the end of the stream, where the evidence
+ * model decides which are queued: each is kept as one record in a spill
+ * log (items, src/spill.c), 4 + 64 bytes, plus a body (id, label, text,
+ * findings with their `why` at its real length, evidence, cluster) for a
+ * row with findings or one whose line cannot be read again. The log holds
+ * records in memory until the --memory budget is passed and then in a
+ * temporary file; la_auditor_finish reads it back in one sequential pass.
+ * The rows it queues are written again, in their final form, to a second
+ * log (queued), read in input order or, with --sort/--top, by offset after
+ * sorting 24-byte (score, index, offset) entries: that array is the only
+ * per-row memory of the queue, and only per queued row.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -47,6 +52,7 @@
 #include "la_record.h"
 #include "la_report.h"
 #include "la_shard.h"
+#include "la_spill.h"
 #include "la_summary.h"
 
 #define BATCH_LINES 1024
@@ -161,24 +167,59 @@ typedef struct worker {
     stage_clock clk;           /* this thread's sampled per-row stages */
 } worker;
 
-/* The strings and findings of a kept row, in the item arena. */
+/* The strings and findings of a kept row, decoded from its record (the
+ * strings point into the record; find and ev into the decoder's arrays). */
 typedef struct item_body {
-    char *id, *label_json, *text, *context_json;
+    const char *id, *label_json, *text, *context_json;
     uint32_t id_len, label_json_len, context_json_len;
     size_t text_len;
     uint8_t id_is_number, nfind, nev;
     la_finding *find;
     la_evidence *ev;
-    struct { uint64_t id; char *of; uint32_t of_len; uint8_t of_is_number, of_label, has; float sim; } cl;
+    struct { uint64_t id; const char *of; uint32_t of_len; uint8_t of_is_number, of_label, has; float sim; } cl;
     struct { uint8_t has; float p_given, p_suggested; } model;
 } item_body;
 
-/* A row kept until the end of the stream (about 64 bytes). A row that
+/* How a body is stored after its item: this head, then the id, label,
+ * text, context and cluster-of bytes, then per finding a find_head and
+ * its `why` (strlen bytes, not LA_WHY_MAX), then the evidence structs
+ * (their strings are static or the lexicon's, which outlives the log). */
+typedef struct body_head {
+    uint64_t text_len, cl_id;
+    uint32_t id_len, label_json_len, context_json_len, cl_of_len;
+    float cl_sim, p_given, p_suggested;
+    uint8_t id_is_number, nfind, nev, has_label, has_context;
+    uint8_t cl_has, cl_of_is_number, cl_of_label, model_has;
+} body_head;
+
+typedef struct find_head {
+    double score, precision;
+    int32_t code, suggested;
+    uint16_t ev_first, nev, why_len;
+} find_head;
+
+/* One decoded body and the arrays it points into. */
+typedef struct body_decoder {
+    item_body body;
+    la_finding find[LA_MAX_FINDINGS];
+    la_evidence ev[LA_MAX_EVIDENCE];
+    la_buf rec;                /* a record read by offset */
+} body_decoder;
+
+/* A queued row with --sort/--top: where its final record is. */
+typedef struct queued_item {
+    float score;
+    uint64_t index, off;
+} queued_item;
+
+/* A row kept until the end of the stream (64 bytes, stored as a record
+ * [uint32 length][item][body]). A row that
  * no heuristic flagged, read from a regular file, keeps no body: if the
  * classifier flags it, its line is read again from the file at its byte
  * offset, so memory for the classifier does not hold the whole dataset.
  * Its length and hash are kept to verify that the bytes read again are
- * the bytes audited (tests/cases/rel-reread-changed.case). */
+ * the bytes audited (tests/cases/rel-reread-changed.case). While a
+ * record is read, body points to the decoder; stored, it is NULL. */
 typedef struct item {
     uint64_t index, line;
     uint64_t off;              /* byte offset of the raw line in its file */
@@ -275,8 +316,13 @@ struct la_auditor {
     la_output *rejects_out, *summary_out, *report_out, *annot_out;
 
     int keep_all;                /* keep every row (classifier) */
-    la_arena items_arena;
-    item **items; size_t nitems, items_cap;
+    la_spill_store *spill;       /* --memory, --tmpdir: where kept state goes */
+    la_spill *items;             /* kept rows, one record each */
+    la_spill *queued;            /* rows the end of the stream queued */
+    queued_item *qitems; size_t nqueued, qcap;   /* --sort/--top only */
+    la_buf rec;                  /* the record being written */
+    body_decoder dec;            /* the record being read */
+    int spill_said;              /* the spill error was reported */
     unsigned char reason_keep[LA_R__COUNT];
     int reason_filter;
 
@@ -559,61 +605,163 @@ static void result_from_body(la_auditor *a, const item *it, const item_body *b, 
     la_result_settle(r);
 }
 
-/* Copies r's strings and findings into a new body in the item arena. */
-static item_body *make_body(la_auditor *a, const la_result *r)
+/* Appends r's body (strings, findings, evidence, cluster, model
+ * figures) to b in the stored form (body_head). */
+static void put_body(la_buf *b, const la_result *r)
 {
-    la_arena *ar = &a->items_arena;
-    item_body *b = la_arena_alloc(ar, sizeof *b);
-    memset(b, 0, sizeof *b);
-    b->id = la_arena_strndup(ar, r->id, r->id_len);
-    b->id_len = (uint32_t)r->id_len;
-    b->id_is_number = (uint8_t)r->id_is_number;
-    if (r->label_json) {
-        b->label_json = la_arena_strndup(ar, r->label_json, r->label_json_len);
-        b->label_json_len = (uint32_t)r->label_json_len;
-    }
-    b->text = la_arena_strndup(ar, r->text, r->text_len);
-    b->text_len = r->text_len;
-    if (r->context_json) {
-        b->context_json = la_arena_strndup(ar, r->context_json, r->context_json_len);
-        b->context_json_len = (uint32_t)r->context_json_len;
-    }
-    if (r->nfind) {
-        b->nfind = (uint8_t)r->nfind;
-        b->find = la_arena_alloc(ar, (size_t)r->nfind * sizeof *b->find);
-        memcpy(b->find, r->find, (size_t)r->nfind * sizeof *b->find);
-    }
-    if (r->nev) {
-        b->nev = (uint8_t)r->nev;
-        b->ev = la_arena_alloc(ar, (size_t)r->nev * sizeof *b->ev);
-        memcpy(b->ev, r->ev, (size_t)r->nev * sizeof *b->ev);
-    }
+    body_head h;
+    memset(&h, 0, sizeof h);
+    h.text_len = r->text_len;
+    h.id_len = (uint32_t)r->id_len;
+    h.id_is_number = (uint8_t)r->id_is_number;
+    h.has_label = r->label_json != NULL;
+    h.label_json_len = r->label_json ? (uint32_t)r->label_json_len : 0;
+    h.has_context = r->context_json != NULL;
+    h.context_json_len = r->context_json ? (uint32_t)r->context_json_len : 0;
+    h.nfind = (uint8_t)r->nfind;
+    h.nev = (uint8_t)r->nev;
     if (r->cluster.has_cluster) {
-        b->cl.has = 1;
-        b->cl.id = r->cluster.id;
-        b->cl.of = la_arena_strndup(ar, r->cluster.of, r->cluster.of_len);
-        b->cl.of_len = (uint32_t)r->cluster.of_len;
-        b->cl.of_is_number = (uint8_t)r->cluster.of_is_number;
-        b->cl.of_label = (uint8_t)r->cluster.of_label;
-        b->cl.sim = (float)r->cluster.similarity;
+        h.cl_has = 1;
+        h.cl_id = r->cluster.id;
+        h.cl_of_len = (uint32_t)r->cluster.of_len;
+        h.cl_of_is_number = (uint8_t)r->cluster.of_is_number;
+        h.cl_of_label = (uint8_t)r->cluster.of_label;
+        h.cl_sim = (float)r->cluster.similarity;
     }
-    b->model.has = (uint8_t)r->model.has_model;
-    b->model.p_given = (float)r->model.p_given;
-    b->model.p_suggested = (float)r->model.p_suggested;
+    h.model_has = (uint8_t)r->model.has_model;
+    h.p_given = (float)r->model.p_given;
+    h.p_suggested = (float)r->model.p_suggested;
+    la_buf_add(b, &h, sizeof h);
+    la_buf_add(b, r->id, h.id_len);
+    if (h.has_label) la_buf_add(b, r->label_json, h.label_json_len);
+    la_buf_add(b, r->text, h.text_len);
+    if (h.has_context) la_buf_add(b, r->context_json, h.context_json_len);
+    if (h.cl_has) la_buf_add(b, r->cluster.of, h.cl_of_len);
+    for (int i = 0; i < r->nfind; i++) {
+        const la_finding *f = &r->find[i];
+        find_head fh = { f->score, f->precision, (int32_t)f->code, (int32_t)f->suggested,
+                         f->ev_first, f->nev, 0 };
+        size_t n = strnlen(f->why, sizeof f->why - 1);
+        fh.why_len = (uint16_t)n;
+        la_buf_add(b, &fh, sizeof fh);
+        la_buf_add(b, f->why, n);
+    }
+    if (r->nev) la_buf_add(b, r->ev, (size_t)r->nev * sizeof *r->ev);
+}
+
+/* Decodes the body stored at p into d->body (strings borrowed from p). */
+static item_body *get_body(body_decoder *d, const char *p)
+{
+    body_head h;
+    memcpy(&h, p, sizeof h);
+    p += sizeof h;
+    item_body *b = &d->body;
+    memset(b, 0, sizeof *b);
+    b->id = p; b->id_len = h.id_len; p += h.id_len;
+    b->id_is_number = h.id_is_number;
+    if (h.has_label) { b->label_json = p; b->label_json_len = h.label_json_len; p += h.label_json_len; }
+    b->text = p; b->text_len = (size_t)h.text_len; p += h.text_len;
+    if (h.has_context) {
+        b->context_json = p; b->context_json_len = h.context_json_len; p += h.context_json_len;
+    }
+    if (h.cl_has) {
+        b->cl.has = 1;
+        b->cl.id = h.cl_id;
+        b->cl.of = p; b->cl.of_len = h.cl_of_len; p += h.cl_of_len;
+        b->cl.of_is_number = h.cl_of_is_number;
+        b->cl.of_label = h.cl_of_label;
+        b->cl.sim = h.cl_sim;
+    }
+    b->nfind = h.nfind;
+    b->find = d->find;
+    for (int i = 0; i < h.nfind; i++) {
+        find_head fh;
+        memcpy(&fh, p, sizeof fh);
+        p += sizeof fh;
+        la_finding *f = &d->find[i];
+        f->code = (la_reason)fh.code;
+        f->score = fh.score;
+        f->precision = fh.precision;
+        f->suggested = (la_class)fh.suggested;
+        f->ev_first = fh.ev_first;
+        f->nev = fh.nev;
+        memcpy(f->why, p, fh.why_len);
+        f->why[fh.why_len] = '\0';
+        p += fh.why_len;
+    }
+    b->nev = h.nev;
+    b->ev = d->ev;
+    if (h.nev) memcpy(d->ev, p, (size_t)h.nev * sizeof *d->ev);
+    b->model.has = h.model_has;
+    b->model.p_given = h.p_given;
+    b->model.p_suggested = h.p_suggested;
     return b;
 }
 
-/* Stores r's final form (findings, cluster, model figures) in the item:
- * a new body, since the verdict may have added findings or a cluster. */
-static void update_body(la_auditor *a, item *it, const la_result *r)
+/* Says the first spill error once; returns 1 when there is one. */
+static int spill_failed(la_auditor *a)
 {
-    it->body = make_body(a, r);
+    const char *e = la_spill_store_error(a->spill);
+    if (!e) return 0;
+    if (!a->spill_said) fprintf(stderr, "labelaudit: %s\n", e);
+    a->spill_said = 1;
+    a->stopped = 1;
+    return 1;
+}
+
+/* Appends it (and r's body when r is not NULL) to log s as one record;
+ * *off gets its offset. A failed write stops the run (status 4). */
+static void put_item(la_auditor *a, la_spill *s, const item *it, const la_result *r,
+                     uint64_t *off)
+{
+    la_buf *b = &a->rec;
+    item head = *it;
+    head.body = NULL;
+    la_buf_reset(b);
+    uint32_t len = 0;
+    la_buf_add(b, &len, sizeof len);
+    la_buf_add(b, &head, sizeof head);
+    if (r) put_body(b, r);
+    len = (uint32_t)(b->len - sizeof len);
+    memcpy(b->p, &len, sizeof len);
+    if (la_spill_append(s, b->p, b->len, off) != LA_OK) spill_failed(a);
+}
+
+/* Decodes a record of len bytes at p into *it (body in a->dec). */
+static void get_item(la_auditor *a, const char *p, uint32_t len, item *it)
+{
+    memcpy(it, p, sizeof *it);
+    it->body = len > sizeof *it ? get_body(&a->dec, p + sizeof *it) : NULL;
+}
+
+/* The next record of a pass over a log: 1 and *it, or 0 at the end. */
+static int next_item(la_auditor *a, la_spill_cursor *c, item *it)
+{
+    uint32_t len;
+    const void *p = la_spill_cursor_next(c, sizeof len);
+    if (!p) return 0;
+    memcpy(&len, p, sizeof len);
+    if (!(p = la_spill_cursor_next(c, len))) return 0;
+    get_item(a, p, len, it);
+    return 1;
+}
+
+/* The record at off of log s into *it. */
+static int read_item(la_auditor *a, la_spill *s, uint64_t off, item *it)
+{
+    uint32_t len;
+    if (la_spill_read(s, off, &len, sizeof len) != LA_OK) return 0;
+    la_buf_reset(&a->dec.rec);
+    la_buf_reserve(&a->dec.rec, len);
+    if (la_spill_read(s, off + sizeof len, a->dec.rec.p, len) != LA_OK) return 0;
+    get_item(a, a->dec.rec.p, len, it);
+    return 1;
 }
 
 static void keep_item(la_auditor *a, const la_row *row, int flagged)
 {
     const la_result *r = &row->r;
-    item *it = la_arena_alloc(&a->items_arena, sizeof *it);
+    item x, *it = &x;
     memset(it, 0, sizeof *it);
     it->index = row->index;
     it->line = r->line;
@@ -630,12 +778,9 @@ static void keep_item(la_auditor *a, const la_row *row, int flagged)
     /* a row with findings keeps them (their evidence spans cannot be
      * rebuilt from the line alone); any other row is read again if the
      * evidence model queues it */
-    if (flagged || !a->seekable[it->file] || row->raw_len > UINT32_MAX)
-        it->body = make_body(a, r);
-    else
-        it->raw_hash = la_hash64(row->raw, row->raw_len, REREAD_SEED);
-    LA_GROW(a->items, a->items_cap, a->nitems + 1);
-    a->items[a->nitems++] = it;
+    int body = flagged || !a->seekable[it->file] || row->raw_len > UINT32_MAX;
+    if (!body) it->raw_hash = la_hash64(row->raw, row->raw_len, REREAD_SEED);
+    put_item(a, a->items, it, body ? r : NULL, NULL);
 }
 
 /* Reads a kept row's line again from its file and parses it into row
@@ -1451,7 +1596,7 @@ void la_auditor_interrupt(la_auditor *a)
 
 static int cmp_items(const void *x, const void *y)
 {
-    const item *a = *(item *const *)x, *b = *(item *const *)y;
+    const queued_item *a = x, *b = y;
     if (a->score != b->score) return a->score < b->score ? 1 : -1;
     return a->index < b->index ? -1 : a->index > b->index;
 }
@@ -1725,12 +1870,12 @@ static int load_item(la_auditor *a, item *it, la_result *r, la_row *row, la_buf 
         return 0;
     }
     item_body empty = { 0 };
-    empty.id = (char *)row->r.id; empty.id_len = (uint32_t)row->r.id_len;
+    empty.id = row->r.id; empty.id_len = (uint32_t)row->r.id_len;
     empty.id_is_number = (uint8_t)row->r.id_is_number;
-    empty.label_json = (char *)row->r.label_json;
+    empty.label_json = row->r.label_json;
     empty.label_json_len = (uint32_t)row->r.label_json_len;
-    empty.text = (char *)row->r.text; empty.text_len = row->r.text_len;
-    empty.context_json = (char *)row->r.context_json;
+    empty.text = row->r.text; empty.text_len = row->r.text_len;
+    empty.context_json = row->r.context_json;
     empty.context_json_len = (uint32_t)row->r.context_json_len;
     result_from_body(a, it, &empty, r);
     *reread = 1;
@@ -1791,9 +1936,11 @@ static void finish_items(la_auditor *a)
     la_arena_init(&tmp, 64 * 1024);
     la_row row;
     memset(&row, 0, sizeof row);
-    size_t k = 0;
-    for (size_t i = 0; i < a->nitems; i++) {
-        item *it = a->items[i];
+    int ranked = a->opt.sort || a->opt.top > 0;
+    item x, *it = &x;
+    la_spill_cursor cur;
+    la_spill_cursor_init(&cur, a->items, 0);
+    while (!spill_failed(a) && next_item(a, &cur, it)) {
         la_ev_verdict v;
         support sup[LA_EV__COUNT];
         int nsup = 0;
@@ -1816,12 +1963,16 @@ static void finish_items(la_auditor *a)
             queued = removal_verdict(a, r);
         }
         if (queued) {
-            double score = r->score;
-            update_body(a, it, r);
-            it->score = (float)score;
+            /* its final form waits in the queued log (read back below) */
+            uint64_t off;
+            it->score = (float)r->score;
             it->verdict = wrong ? 1 : a->opt.raw_findings ? 0 : 2;
             it->suggested = (int8_t)v.suggested;
-            a->items[k++] = it;
+            put_item(a, a->queued, it, r, &off);
+            if (ranked) {
+                LA_GROW(a->qitems, a->qcap, a->nqueued + 1);
+                a->qitems[a->nqueued++] = (queued_item){ it->score, it->index, off };
+            }
             note_flagged(a, r);
         }
         if (reread) {
@@ -1830,13 +1981,16 @@ static void finish_items(la_auditor *a)
             la_arena_reset(&tmp);
         }
     }
-    a->nitems = k;
-    if ((a->opt.sort || a->opt.top > 0) && a->nitems > 1)   /* qsort(NULL, 0) is UB */
-        qsort(a->items, a->nitems, sizeof *a->items, cmp_items);
-    size_t limit = a->nitems;
+    la_spill_cursor_free(&cur);
+    if (a->nqueued > 1)   /* qsort(NULL, 0) is UB */
+        qsort(a->qitems, a->nqueued, sizeof *a->qitems, cmp_items);
+    size_t limit = a->nqueued;
     if (a->opt.top > 0 && (size_t)a->opt.top < limit) limit = (size_t)a->opt.top;
-    for (size_t i = 0; i < limit; i++) {
-        item *it = a->items[i];
+    la_spill_cursor_init(&cur, a->queued, 0);
+    for (size_t i = 0; !spill_failed(a); i++) {
+        if (ranked ? i >= limit || !read_item(a, a->queued, a->qitems[i].off, it)
+                   : !next_item(a, &cur, it))
+            break;
         result_from_body(a, it, it->body, r);
         r->score = it->score;
         r->remove = it->verdict == 2;
@@ -1845,6 +1999,7 @@ static void finish_items(la_auditor *a)
         }
         deliver(a, r);
     }
+    la_spill_cursor_free(&cur);
     la_arena_free(&tmp);
     la_buf_free(&raw);
     free(r);
@@ -2159,6 +2314,7 @@ int la_auditor_finish(la_auditor *a)
     if (a->probe.open && a->probe.nheld && a->probe.objects) field_error(a);
     else if (a->probe.open) release_held(a);
     if (a->field_error) return LA_EUSAGE;
+    if (spill_failed(a)) return LA_EIO;   /* kept rows are lost: no queue, no summary */
     uint64_t t = clock_ns();
     step(a, "annotator agreement");
     la_agree_finish(a->agree);
@@ -2176,6 +2332,7 @@ int la_auditor_finish(la_auditor *a)
     lap(&a->clk, ST_EVIDENCE_END, &t);
     uint64_t out = a->clk.ns[ST_OUTPUT];
     finish_items(a);
+    if (spill_failed(a)) return LA_EIO;
     lap(&a->clk, ST_QUEUE_END, &t);
     a->clk.ns[ST_QUEUE_END] -= a->clk.ns[ST_OUTPUT] - out;
     if (a->opt.progress > 0) fputs("\r\033[K", stderr);
@@ -2296,7 +2453,15 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
         a->reason_filter = 1;
         la_split_commas(opt->reasons, keep_reason, a);
     }
-    la_arena_init(&a->items_arena, 1u << 20);
+    a->spill = la_spill_store_new(opt->tmpdir, opt->memory, err, errlen);
+    if (!a->spill) {
+        *status = 4;
+        la_auditor_free(a);
+        return NULL;
+    }
+    a->items = la_spill_new(a->spill);
+    a->queued = la_spill_new(a->spill);
+    if (a->learn) la_learn_spill_to(a->learn, a->spill);
 
     /* Every output is opened now, before the first row is read, so one
      * that cannot be created fails the run at once (status 4), not after
@@ -2416,7 +2581,11 @@ void la_auditor_free(la_auditor *a)
     free(a->seekable);
     free(a->counts);
     if (a->reread_fp) fclose(a->reread_fp);
-    free(a->items);
-    la_arena_free(&a->items_arena);
+    la_spill_free(a->items);
+    la_spill_free(a->queued);
+    free(a->qitems);
+    la_buf_free(&a->rec);
+    la_buf_free(&a->dec.rec);
+    la_spill_store_free(a->spill);
     free(a);
 }

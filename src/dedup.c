@@ -96,6 +96,11 @@
  * (newest first), so a row costs at most bands * LSH_WALK signature
  * comparisons of k bytes, however many rows share a bucket (texts drawn
  * from a small vocabulary do: their random pairs have J near 0.1).
+ * Both indexes stay in memory, outside the --memory budget of the spill
+ * logs (src/spill.c): every row looks them up as it arrives, by key and by
+ * band, so they cannot wait in a file read back in passes. On generated
+ * data they hold 56 + 261 = 317 bytes per distinct text, the largest
+ * per-row cost left once kept rows and classifier features have spilled.
  * Candidates are verified: the estimated Jaccard similarity from the two
  * signatures must reach opt->near_threshold; the best one wins (earliest
  * on ties).

@@ -22,12 +22,22 @@
  * Values are sublinear term frequencies times a group weight, L2-normalized.
  *
  * Stage (consumer side, input order): la_learn_add packs each labeled row's
- * features into one growing pool of uint32 words, id in the high
- * LA_LEARN_BITS bits and the value quantized to 12 bits in the low ones, and
- * keeps the row index, pool offset and label class: 4 * nfeat + 17 bytes per
- * row (at most 4 * 64 + 17 = 273; 230 to 270 for tweets and SMS), plus a
- * 4 MiB document-frequency table. Rows whose label class is unknown are not
- * kept: without a given label there is nothing to doubt.
+ * features into a pool of uint32 words, id in the high LA_LEARN_BITS bits
+ * and the value quantized to 12 bits in the low ones, and keeps the row
+ * index, pool offset and label class: 4 * nfeat + 17 bytes per row (at most
+ * 4 * 64 + 17 = 273; 230 to 270 for tweets and SMS), plus a 4 MiB
+ * document-frequency table. The pool is a spill log (src/spill.c): in
+ * memory while the --memory budget allows, else in a temporary file, so
+ * what stays in memory per row is the 17 bytes of index, offset and class
+ * (and, at finish, 4 of probability, 1 of flag, 1 of fold and 4 per row of
+ * a fold model's shuffled order per training thread). Rows whose label
+ * class is unknown are not kept: without a given label there is nothing to
+ * doubt.
+ *
+ * Reading the pool back: the TF-IDF rewrite and the scoring are sequential
+ * passes; SGD visits rows in a shuffled order, which a file serves with one
+ * pread of the row's words per visit (the same words, so the same model:
+ * results do not depend on where the pool is).
  *
  * la_learn_finish trains only the dominant task (toxicity or spam, by
  * labeled rows; the other task's rows get no verdict), as a binary logistic
@@ -58,6 +68,7 @@
 #include <cjson/cJSON.h>
 
 #include "la_learn.h"
+#include "la_spill.h"
 
 #define DIM (1u << LA_LEARN_BITS)
 #define QBITS (32 - LA_LEARN_BITS)          /* bits of the quantized value */
@@ -436,9 +447,12 @@ struct la_learn {
     size_t n;                   /* kept rows */
     size_t idxcap, clscap, offcap;
     uint64_t *idx;              /* input index of each kept row */
-    uint64_t *off;              /* pool offsets, n + 1 entries */
+    uint64_t *off;              /* pool offsets (words), n + 1 entries */
     uint8_t *cls;               /* la_class */
-    uint32_t *pool; size_t npool, poolcap;
+    la_spill_store *store;      /* where the pool may spill; NULL: memory */
+    la_spill *pool; uint64_t npool;   /* npool words */
+    const uint32_t *words;      /* the pool's memory at finish, or NULL when
+                                   it is on disk */
     uint32_t *df;               /* document frequency per feature id */
     uint64_t ncls[LA_CLASS__COUNT];
 
@@ -474,6 +488,11 @@ la_learn *la_learn_new(const la_options *opt)
     return l;
 }
 
+void la_learn_spill_to(la_learn *l, la_spill_store *st)
+{
+    if (!l->pool) l->store = st;
+}
+
 void la_learn_add(la_learn *l, const la_row *row)
 {
     la_class cl = row->r.label_class;
@@ -483,17 +502,24 @@ void la_learn_add(la_learn *l, const la_row *row)
     LA_GROW(l->idx, l->idxcap, l->n + 1);
     LA_GROW(l->cls, l->clscap, l->n + 1);
     LA_GROW(l->off, l->offcap, l->n + 2);
-    LA_GROW(l->pool, l->poolcap, l->npool + row->nfeat);
-    for (uint32_t i = 0; i < row->nfeat; i++) {
+    uint32_t buf[LA_LEARN_MAX_FEAT];
+    uint32_t nf = row->nfeat < LA_LEARN_MAX_FEAT ? row->nfeat : LA_LEARN_MAX_FEAT;
+    if (!l->pool) {
+        l->pool = la_spill_new(l->store);
+        la_spill_prefer_memory(l->pool);   /* SGD reads it in random order */
+    }
+    for (uint32_t i = 0; i < nf; i++) {
         float v = row->featval[i];
         if (v < 0) v = 0;
         if (v > 1) v = 1;
         uint32_t q = (uint32_t)lrintf(v * (float)QMAX);
         if (q == 0) q = 1;
         uint32_t id = row->feat[i] & (DIM - 1);
-        l->pool[l->npool++] = (id << QBITS) | q;
+        buf[i] = (id << QBITS) | q;
         l->df[id]++;
     }
+    la_spill_append(l->pool, buf, nf * sizeof *buf, NULL);   /* errors: the store's */
+    l->npool += nf;
     l->idx[l->n] = row->index;
     l->cls[l->n] = (uint8_t)cl;
     l->n++;
@@ -550,12 +576,23 @@ static uint64_t rng_next(uint64_t *s)
     return la_mix64(*s);
 }
 
-/* w . x for kept row r; the pool holds TF-IDF values after finish. */
-static float row_dot(const la_learn *l, size_t r, const float *w)
+/* Kept row r's words: in the pool's memory, or read into buf (room for
+ * LA_LEARN_MAX_FEAT words); *n gets their number. Thread-safe after the
+ * pool is sealed (a read error is the store's, and gives zero words). */
+static const uint32_t *row_words(const la_learn *l, size_t r, uint32_t *buf, size_t *n)
+{
+    *n = (size_t)(l->off[r + 1] - l->off[r]);
+    if (l->words) return l->words + l->off[r];
+    if (*n) la_spill_read(l->pool, l->off[r] * sizeof *buf, buf, *n * sizeof *buf);
+    return buf;
+}
+
+/* w . x for a row's words; the pool holds TF-IDF values after finish. */
+static float row_dot(const uint32_t *x, size_t n, const float *w)
 {
     float z = 0;
-    for (uint64_t p = l->off[r]; p < l->off[r + 1]; p++) {
-        uint32_t e = l->pool[p];
+    for (size_t p = 0; p < n; p++) {
+        uint32_t e = x[p];
         z += w[e >> QBITS] * (float)(e & QMAX);
     }
     return z * (1.0f / QMAX);
@@ -567,6 +604,7 @@ static void train_one(const train_job *j, int m)
     float *w = j->w[m];
     size_t n = 0;
     uint32_t *order = la_xmalloc((l->n ? l->n : 1) * sizeof *order);
+    uint32_t xbuf[LA_LEARN_MAX_FEAT];
     double cnt[2] = { 0, 0 };
     for (size_t i = 0; i < l->n; i++)
         if (j->fold[i] != 0xff && j->fold[i] != m && !(j->skip && j->skip[i])) {
@@ -589,9 +627,10 @@ static void train_one(const train_job *j, int m)
             uint32_t tmp = order[i - 1]; order[i - 1] = order[k]; order[k] = tmp;
         }
         for (size_t q = 0; q < n; q++, t++) {
-            size_t r = order[q];
+            size_t r = order[q], nx;
+            const uint32_t *x = row_words(l, r, xbuf, &nx);
             double eta = ETA0 / (1.0 + ETA0 * lambda * (double)t);
-            double z = scale * (double)row_dot(l, r, w) + b;
+            double z = scale * (double)row_dot(x, nx, w) + b;
             double y = l->cls[r] == l->pos ? 1.0 : 0.0;
             double p = z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
             double g = y - p;
@@ -602,8 +641,8 @@ static void train_one(const train_job *j, int m)
             }
             if (g != 0) {
                 float u = (float)(eta * g / scale / QMAX);
-                for (uint64_t pp = l->off[r]; pp < l->off[r + 1]; pp++) {
-                    uint32_t e = l->pool[pp];
+                for (size_t pp = 0; pp < nx; pp++) {
+                    uint32_t e = x[pp];
                     w[e >> QBITS] += u * (float)(e & QMAX);
                 }
                 b += eta * g * 0.1;
@@ -711,6 +750,45 @@ static void confident_learning(la_learn *l, const uint8_t *fold, int estimate)
     free(mr);
 }
 
+/* Words of the pool rewritten per pass of tfidf_pool: 1 MiB. */
+#define BLOCK_WORDS (256u * 1024)
+
+/* Rewrites the pool in place to L2-normalized TF-IDF values, quantized
+ * again, so training reads one word per feature: one sequential pass, a
+ * block of whole rows at a time (rows of other tasks, fold 0xff, stay). */
+static void tfidf_pool(la_learn *l, const uint8_t *fold)
+{
+    uint32_t *blk = la_xmalloc(BLOCK_WORDS * sizeof *blk);
+    for (size_t i = 0, j; i < l->n; i = j) {
+        /* rows i..j-1: at most BLOCK_WORDS words (one row always fits) */
+        for (j = i + 1; j < l->n && l->off[j + 1] - l->off[i] <= BLOCK_WORDS; j++) {}
+        size_t nw = (size_t)(l->off[j] - l->off[i]);
+        uint64_t at = l->off[i] * sizeof *blk;
+        la_spill_read(l->pool, at, blk, nw * sizeof *blk);
+        for (size_t r = i; r < j; r++) {
+            if (fold[r] == 0xff) continue;
+            uint32_t *x = blk + (l->off[r] - l->off[i]);
+            size_t nx = (size_t)(l->off[r + 1] - l->off[r]);
+            double ss = 0;
+            for (size_t p = 0; p < nx; p++) {
+                uint32_t e = x[p];
+                double v = (double)(e & QMAX) * l->idf[e >> QBITS];
+                ss += v * v;
+            }
+            double rn = ss > 0 ? QMAX / sqrt(ss) : 0;
+            for (size_t p = 0; p < nx; p++) {
+                uint32_t e = x[p], id = e >> QBITS;
+                long q = lrint((double)(e & QMAX) * l->idf[id] * rn);
+                if (q < 1) q = 1;
+                if (q > (long)QMAX) q = QMAX;
+                x[p] = (id << QBITS) | (uint32_t)q;
+            }
+        }
+        la_spill_write_at(l->pool, at, blk, nw * sizeof *blk);
+    }
+    free(blk);
+}
+
 int la_learn_finish(la_learn *l)
 {
     double t0 = now_seconds();
@@ -742,21 +820,10 @@ int la_learn_finish(la_learn *l)
         if (l->cls[i] != l->pos && l->cls[i] != l->neg) { fold[i] = 0xff; continue; }
         fold[i] = (uint8_t)(la_mix64(l->idx[i] ^ la_mix64(l->seed + 0x51ed2701ULL)) %
                             (uint64_t)l->folds);
-        double ss = 0;
-        for (uint64_t p = l->off[i]; p < l->off[i + 1]; p++) {
-            uint32_t e = l->pool[p];
-            double v = (double)(e & QMAX) * l->idf[e >> QBITS];
-            ss += v * v;
-        }
-        double rn = ss > 0 ? QMAX / sqrt(ss) : 0;
-        for (uint64_t p = l->off[i]; p < l->off[i + 1]; p++) {
-            uint32_t e = l->pool[p], id = e >> QBITS;
-            long q = lrint((double)(e & QMAX) * l->idf[id] * rn);
-            if (q < 1) q = 1;
-            if (q > (long)QMAX) q = QMAX;
-            l->pool[p] = (id << QBITS) | (uint32_t)q;
-        }
     }
+    tfidf_pool(l, fold);
+    la_spill_seal(l->pool);
+    l->words = la_spill_memory(l->pool);
 
     float **w = la_xmalloc((size_t)l->folds * sizeof *w);
     float *bias = la_xcalloc((size_t)l->folds, sizeof *bias);
@@ -787,7 +854,10 @@ int la_learn_finish(la_learn *l)
         for (size_t i = 0; i < l->n; i++) {
             if (fold[i] == 0xff) { l->prob[i] = 0; continue; }
             int m = fold[i];
-            double z = (double)row_dot(l, i, w[m]) + bias[m];
+            uint32_t xbuf[LA_LEARN_MAX_FEAT];
+            size_t nx;
+            const uint32_t *x = row_words(l, i, xbuf, &nx);
+            double z = (double)row_dot(x, nx, w[m]) + bias[m];
             l->prob[i] = (float)(1.0 / (1.0 + exp(-z)));
         }
         memset(l->flag, 0, l->n);
@@ -950,7 +1020,7 @@ struct cJSON *la_learn_summary(const la_learn *l)
 void la_learn_free(la_learn *l)
 {
     if (!l) return;
-    free(l->idx); free(l->off); free(l->cls); free(l->pool); free(l->df);
+    free(l->idx); free(l->off); free(l->cls); la_spill_free(l->pool); free(l->df);
     free(l->prob); free(l->flag); free(l->idf); free(l->wavg);
     free(l);
 }

@@ -178,6 +178,12 @@ static const char usage_text[] =
 "Execution:\n"
 "      --max-line-bytes N      reject longer lines (default: 67108864)\n"
 "  -j, --threads N             worker threads (default: online cores)\n"
+"      --memory SIZE           memory for the per-row state kept for the end of\n"
+"                              the stream (kept rows, classifier features);\n"
+"                              beyond it that state goes to temporary files\n"
+"                              (default: 1G; suffixes K, M, G)\n"
+"      --tmpdir DIR            folder for those files (default: $TMPDIR, else\n"
+"                              /tmp); they are unlinked as soon as created\n"
 "  -q, --quiet                 no summary on stderr\n"
 "      --part K/N              with 'shard': analyze rows i with i % N == K-1\n"
 "      --progress              progress line on stderr (default: when a terminal)\n"
@@ -204,7 +210,7 @@ enum {
     OPT_DS_ITER, OPT_LEARN, OPT_NO_LEARN, OPT_FOLDS, OPT_LEARN_MIN,
     OPT_SCORES, OPT_REMOVALS, OPT_RAW_FINDINGS, OPT_SEED, OPT_SORT, OPT_TOP, OPT_MIN_SCORE, OPT_REASONS,
     OPT_FORMAT, OPT_SUMMARY, OPT_REJECTS, OPT_REPORT, OPT_ANNOTATOR_REPORT,
-    OPT_MAX_LINE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_STAGE_TIMES,
+    OPT_MAX_LINE, OPT_MEMORY, OPT_TMPDIR, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_STAGE_TIMES,
     OPT_CONTEXT_FIELDS, OPT_LS_CONFIG, OPT_CALIBRATION, OPT_INPUT_FORMAT,
     OPT_LABEL_COLUMNS, OPT_LABEL_RULE, OPT_LABEL_THRESHOLD, OPT_PART
 };
@@ -265,6 +271,8 @@ static const struct option long_options[] = {
     { "annotator-report", required_argument, NULL, OPT_ANNOTATOR_REPORT },
     { "max-line-bytes", required_argument, NULL, OPT_MAX_LINE },
     { "threads", required_argument, NULL, 'j' },
+    { "memory", required_argument, NULL, OPT_MEMORY },
+    { "tmpdir", required_argument, NULL, OPT_TMPDIR },
     { "quiet", no_argument, NULL, 'q' },
     { "progress", no_argument, NULL, OPT_PROGRESS },
     { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -295,6 +303,27 @@ static long parse_long(const char *opt, const char *s, long lo, long hi)
         usage_error(msg, s);
     }
     return v;
+}
+
+/* A size in bytes with an optional K, M or G suffix (powers of 1024). */
+static size_t parse_size(const char *opt, const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    int shift = 0;
+    switch (*end) {
+    case 'K': case 'k': shift = 10; end++; break;
+    case 'M': case 'm': shift = 20; end++; break;
+    case 'G': case 'g': shift = 30; end++; break;
+    default: break;
+    }
+    if (errno || end == s || *end || s[0] == '-' || v == 0 || v > (ULLONG_MAX >> shift)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: expected a size such as 512M or 2G, got '%%s'", opt);
+        usage_error(msg, s);
+    }
+    return (size_t)(v << shift);
 }
 
 /* Numbers are only parsed here; their ranges are checked in one place,
@@ -765,6 +794,8 @@ int main(int argc, char **argv)
             opt.max_line_bytes = (size_t)parse_long("--max-line-bytes", optarg, 0, LONG_MAX);
             break;
         case 'j': opt.threads = parse_int("--threads", optarg); break;
+        case OPT_MEMORY: opt.memory = parse_size("--memory", optarg); break;
+        case OPT_TMPDIR: opt.tmpdir = optarg; break;
         case 'q': opt.quiet = 1; break;
         case OPT_PROGRESS: opt.progress = 1; break;
         case OPT_NO_PROGRESS: opt.progress = 0; break;
@@ -831,6 +862,9 @@ int main(int argc, char **argv)
     }
 
     signal(SIGPIPE, SIG_IGN);
+    /* a file size limit (ulimit -f) makes writes past it fail with EFBIG,
+     * reported as write errors (status 4), instead of killing the process */
+    signal(SIGXFSZ, SIG_IGN);
     char err[512] = "";
     if (check_outputs(&opt, queue_path, argc - optind, argv + optind, err, sizeof err) != LA_OK) {
         free(lexfiles);

@@ -37,6 +37,7 @@ static const struct limit {
     { "--min-score", offsetof(la_options, min_score), K_DOUBLE, -1, 1 },   /* < 0: P > 0.5 */
     { "--threads", offsetof(la_options, threads), K_INT, 0, 256 },
     { "--max-line-bytes", offsetof(la_options, max_line_bytes), K_SIZE, 16, 2147483647.0 },
+    { "--memory", offsetof(la_options, memory), K_SIZE, 0, 1125899906842624.0 },   /* 1 PiB */
 };
 
 static double value_of(const la_options *o, const struct limit *l)

@@ -17,6 +17,14 @@
 # next to the parse floor; and the scaling table over thread counts.
 #   BENCH_SCALE  thread counts of the scaling table (default: 1 2 4 ... up
 #                to the online cores)
+#   BENCH_SPILL_ROWS  row counts of the spill table (default: BENCH_ROWS;
+#                0 skips it): each corpus is audited with all checks twice,
+#                with the state kept for the end of the stream in memory
+#                (--memory 64G) and spilled (--memory BENCH_SPILL_MEMORY,
+#                default 64M); with two counts or more, the growth of peak
+#                RSS per row between the first and the last. Corpora of
+#                other sizes are generated once and kept like the main one
+#                (10M rows is about 1.1 GB and several minutes per run).
 set -eu
 build=${1:-build}
 rows=${BENCH_ROWS:-1000000}
@@ -150,6 +158,32 @@ for t in $scale; do
         if (a <= 0) a = 0.001; if (c <= 0) c = 0.001
         printf "  -j%-6s %10.2f %10.0f %7.2fx %10.2f %10.0f %7.2fx\n", t, a, r / a, a1 / a, c, r / c, c1 / c }'
 done
+
+spill_rows=${BENCH_SPILL_ROWS:-$rows}
+spill_mem=${BENCH_SPILL_MEMORY:-64M}
+if [ "$spill_rows" != 0 ]; then
+    echo
+    echo "spilling (all checks, -j$jobs; in memory = --memory 64G, spilled = --memory $spill_mem):"
+    printf '  %-10s %10s %10s %12s %12s %8s\n' rows mem_secs mem_RSS_MB spill_secs spill_RSS_MB x
+    first_n=""; first_rss=""
+    for n in $spill_rows; do
+        c=$dir/corpus-$n.jsonl
+        [ -s "$c" ] || "$dir/gencorpus" --rows "$n" --variety --annotations --seed 42 > "$c"
+        measure "in memory" - "$la" -q -j"$jobs" --memory 64G "$c" > /dev/null
+        ms=$last; mr=$last_rss
+        measure "spilled" - "$la" -q -j"$jobs" --memory "$spill_mem" --tmpdir "$dir" "$c" > /dev/null
+        ss=$last; sr=$last_rss
+        awk -v n="$n" -v a="$ms" -v b="$mr" -v c="$ss" -v d="$sr" 'BEGIN { if (a <= 0) a = 0.001
+            printf "  %-10s %10.2f %10.1f %12.2f %12.1f %7.2fx\n", n, a, b / 1024, c, d / 1024, c / a }'
+        [ -n "$first_n" ] || { first_n=$n; first_rss=$sr; }
+        last_n=$n; last_rss_spill=$sr
+    done
+    if [ "$last_n" != "$first_n" ]; then
+        awk -v a="$first_n" -v b="$last_n" -v x="$first_rss" -v y="$last_rss_spill" 'BEGIN {
+            printf "  spilled peak RSS grows %.0f bytes per row from %d to %d rows (target <= 120)\n",
+                   (y - x) * 1024 / (b - a), a, b }'
+    fi
+fi
 
 echo
 echo "targets:"
