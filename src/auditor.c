@@ -29,6 +29,15 @@
  * log (queued), read in input order or, with --sort/--top, by offset after
  * sorting 24-byte (score, index, offset) entries: that array is the only
  * per-row memory of the queue, and only per queued row.
+ *
+ * What the end of the stream decides lives in the stages' own modules:
+ * clusters (la_dedup), the annotator model (la_agree), the classifier
+ * (la_learn), the evidence model (la_evmodel) and the verdict policy
+ * (la_verdict); this file calls them and delivers the queue. A sharded
+ * run (la_shard.h) splits it at the consumer: `shard` writes the rows of
+ * its part instead of consuming them (shard_row), and la_auditor_merge
+ * feeds every shard's rows back to consume_row in global row order, so a
+ * merge runs exactly the code of a single run.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -54,6 +63,7 @@
 #include "la_shard.h"
 #include "la_spill.h"
 #include "la_summary.h"
+#include "la_verdict.h"
 
 #define BATCH_LINES 1024
 #define BATCH_BYTES (1u << 20)
@@ -1601,243 +1611,11 @@ static int cmp_items(const void *x, const void *y)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* ---- end of stream: from evidence to verdicts ----------------------------------- */
-
-/* Findings that say a row does not belong (junk, spam in a dataset that
- * is not about spam, a copy of another row) rather than that its label
- * is wrong: queued only with --removals. */
-static int is_removal(la_reason code, la_class label)
-{
-    switch (code) {
-    case LA_R_GIBBERISH: case LA_R_EMPTY_TEXT: case LA_R_DUPLICATE: case LA_R_NEAR_DUPLICATE:
-        return 1;
-    case LA_R_SPAM:
-        return label != LA_CLASS_SPAM && label != LA_CLASS_HAM;
-    default:
-        return 0;
-    }
-}
-
-static int keeps(const la_auditor *a, la_reason code)
-{
-    return !a->reason_filter || a->reason_keep[code];
-}
-
-/* One source that argues for the suggested value. */
-typedef struct support { int src, cat; la_reason code; double lr; } support;
-
-/* The named sources whose likelihood ratio for the suggestion reaches
- * LA_EV_ARGUE_LR, strongest first, one per reason code. An absence of a
- * cue is named only beside another reason (no verdict from absence:
- * tests/cases/ev-no-verdict-from-absence.case); 0 when there is none. */
-static int supports_of(const la_ev_verdict *v, support *out)
-{
-    int n = 0, present = 0;
-    for (int s = 1; s < LA_EV__COUNT; s++) {
-        if (v->cat[s] < 0 || v->lr[s] < LA_EV_ARGUE_LR) continue;
-        int code = la_evmodel_reason((la_ev_source)s, v->cat[s]);
-        if (code < 0) continue;
-        present |= !la_evmodel_absence((la_ev_source)s, v->cat[s]);
-        int dup = 0;
-        for (int k = 0; k < n; k++) dup |= out[k].code == (la_reason)code;
-        if (dup) continue;
-        out[n++] = (support){ s, v->cat[s], (la_reason)code, v->lr[s] };
-    }
-    if (!present) return 0;
-    for (int i = 1; i < n; i++)
-        for (int k = i; k > 0 && out[k].lr > out[k - 1].lr; k--) {
-            support t = out[k]; out[k] = out[k - 1]; out[k - 1] = t;
-        }
-    return n;
-}
-
-/* The default queue keeps a row when its label is more likely wrong than
- * right: P(wrong) > 0.5; --min-score S keeps P(wrong) >= S instead. */
-static int likely_wrong(const la_auditor *a, double p)
-{
-    return a->opt.min_score < 0 ? p > 0.5 : p >= a->opt.min_score;
-}
-
-/* The annotators' majority agrees with the label (not a tie). */
-static int annotators_agree(const la_ev_verdict *v, la_class label)
-{
-    int c = v->cat[LA_EV_ANNOT];
-    return c >= 1 && (la_class)((c - 1) / 2 + 1) == label;
-}
-
-/* The sources that read the text (the classifier, the rules, the spam
- * score): where annotators agree with a label, these alone never
- * overturn it. */
-static int reads_text(int src)
-{
-    return src == LA_EV_MODEL || src == LA_EV_TEXT || src == LA_EV_SPAM || src == LA_EV_SILENCE;
-}
-
-/* Decides whether the evidence queues a row for relabeling and which
- * sources carried it: P(wrong) passes the threshold, some named source
- * argues for the suggestion (no verdict from absence alone), and where
- * the annotators agree with the label, a witness that does not read the
- * text (copies, an outside score) disputes it (annotators outrank text
- * rules: tests/cases/ev-annotators-outrank.case). */
-static int label_verdict(const la_auditor *a, const item *it, const la_ev_verdict *v,
-                         support *sup, int *nsup)
-{
-    *nsup = 0;
-    if (v->suggested < 0) return 0;
-    int n = supports_of(v, sup);
-    if (v->conflict_pick && (a->opt.min_score < 0 || v->p_wrong >= a->opt.min_score)) {
-        /* copies that disagree: one of them is wrong, so the likeliest is
-         * queued whatever its P(wrong) (tests/cases/ev-conflict-pick.case) */
-        int has = 0;
-        for (int i = 0; i < n; i++) has |= sup[i].src == LA_EV_DUP;
-        if (!has && n < LA_EV__COUNT)
-            sup[n++] = (support){ LA_EV_DUP, v->cat[LA_EV_DUP], LA_R_LABEL_CONFLICT,
-                                  v->lr[LA_EV_DUP] };
-        *nsup = n;
-        return 1;
-    }
-    if (!likely_wrong(a, v->p_wrong) || !n) return 0;
-    if (annotators_agree(v, (la_class)it->label_class)) {
-        int other = 0;
-        for (int i = 0; i < n; i++) other |= !reads_text(sup[i].src);
-        if (!other) return 0;
-    }
-    *nsup = n;
-    return 1;
-}
-
-static const char *const toxr_phrases[LA_TOXR__COUNT] = {
-    "no cue", "cues but no rule", "a threat or violent wish", "a slur",
-    "a group described in dehumanizing terms", "an insult aimed at the reader",
-    "profanity aimed at the reader", "an insult aimed at a person",
-    "a word that is often a slur, in an attacking context",
-    "a reclaimed slur said of other people", "profanity used with praise",
-    "a slur-like word in its innocent sense", "a slur quoted or condemned",
-    "profanity aimed at no one", "an identity term that nothing attacks",
-    "hostility or a call to exclude or harm aimed at a group"
-};
-
-/* A finding for a source that carried the row but left none while the
- * row was read (the classifier, a cluster's first row, a rule pointing
- * between two values of one class, an outside score). */
-static la_finding *new_finding(la_auditor *a, const item *it, la_result *r,
-                               const support *sp, const la_ev_verdict *v)
-{
-    const char *sug_text = la_evmodel_value_text(a->ev, v->suggested);
-    la_finding *f = NULL;
-    switch (sp->src) {
-    case LA_EV_MODEL: {
-        la_learn_verdict lv;
-        if (!la_learn_verdict_of(a->learn, it->index, &lv)) break;
-        r->model.has_model = 1;
-        r->model.p_given = lv.p_given;
-        r->model.p_suggested = 1 - lv.p_given;
-        f = la_result_add_finding(r, LA_R_MODEL_DISAGREES, 0, v->suggested_class,
-            "a classifier fit on this dataset's own labels, out of fold, gives the label's "
-            "class p=%.2f", lv.p_given);
-        if (f) {
-            la_text_analyze(&a->self.text, a->lex, a->dict, a->self.cache, r->text, r->text_len);
-            la_learn_explain(a->learn, &a->self.text, r, f, v->suggested_class);
-        }
-        break;
-    }
-    case LA_EV_DUP:
-        f = la_result_add_finding(r, LA_R_LABEL_CONFLICT, 0, v->suggested_class,
-            "%u of the %u other rows with this text (cluster %u) are labeled %s",
-            v->dup_agree, v->dup_others, v->cluster, sug_text);
-        if (f && !r->cluster.has_cluster) {
-            r->cluster.has_cluster = 1;
-            r->cluster.id = v->cluster;
-            r->cluster.of = r->id; r->cluster.of_len = r->id_len;
-            r->cluster.of_is_number = r->id_is_number;
-            r->cluster.of_label = r->label_class;
-            r->cluster.similarity = 1;
-        }
-        break;
-    case LA_EV_ANNOT:
-        f = la_result_add_finding(r, sp->code, 0, v->suggested_class,
-            "the annotators' judgments favor %s over the given label", sug_text);
-        break;
-    case LA_EV_SCORE:
-        f = la_result_add_finding(r, LA_R_OUTSIDE_SCORE, 0, v->suggested_class,
-            "the outside score (%s) is in the band %s", a->opt.scores_path,
-            la_evmodel_cat_name(a->ev, LA_EV_SCORE, sp->cat));
-        break;
-    case LA_EV_SPAM:
-        f = la_result_add_finding(r, LA_R_SPAM, 0, v->suggested_class,
-            "the spam score is in the band %s", la_evmodel_cat_name(a->ev, LA_EV_SPAM, sp->cat));
-        break;
-    case LA_EV_TEXT:
-        f = la_result_add_finding(r, sp->code, 0, v->suggested_class,
-            "the text contains %s", toxr_phrases[sp->cat]);
-        break;
-    default:
-        break;
-    }
-    return f;
-}
-
-/* Rebuilds r's findings as the verdict's reasons: one per source that
- * carried it, strongest first, each with the precision that kind of
- * evidence showed on this dataset; everything else is dropped. */
-static void explain_verdict(la_auditor *a, const item *it, la_result *r,
-                            const la_ev_verdict *v, const support *sup, int nsup)
-{
-    la_finding out[LA_MAX_FINDINGS];
-    int n = 0;
-    for (int i = 0; i < nsup && n < LA_MAX_FINDINGS; i++) {
-        const support *sp = &sup[i];
-        if (!keeps(a, sp->code)) continue;
-        la_finding *f = la_result_find(r, sp->code);
-        if (!f) f = new_finding(a, it, r, sp, v);
-        if (!f) continue;
-        double seen = 0;
-        double prec = la_evmodel_precision(a->ev, (la_ev_source)sp->src, sp->cat, &seen);
-        f->precision = prec;
-        f->score = prec >= 0 ? prec : v->p_wrong;
-        f->suggested = v->suggested_class;
-        size_t len = strlen(f->why);
-        if (prec >= 0)
-            snprintf(f->why + len, sizeof f->why - len,
-                     "; on this dataset this evidence held for %.0f%% of the %.0f rows where it "
-                     "disputed the label", 100 * prec, seen);
-        out[n++] = *f;
-    }
-    memcpy(r->find, out, (size_t)n * sizeof *out);
-    r->nfind = n;
-    r->score = v->p_wrong;
-    r->suggested = v->suggested_class;
-    r->suggested_json = v->suggested_json;
-    r->suggested_json_len = v->suggested_json_len;
-    r->remove = 0;
-}
-
-/* --removals: keeps only the findings that say the row does not belong;
- * the row's score is the strongest of them. */
-static int removal_verdict(la_auditor *a, la_result *r)
-{
-    int n = 0;
-    double best = 0;
-    for (int i = 0; i < r->nfind; i++) {
-        const la_finding *f = &r->find[i];
-        if (!is_removal(f->code, r->label_class) || !keeps(a, f->code)) continue;
-        if (f->score > best) best = f->score;
-        r->find[n++] = *f;
-    }
-    r->nfind = n;
-    if (!n || (a->opt.min_score >= 0 && best < a->opt.min_score)) return 0;
-    r->score = best;
-    r->suggested = LA_CLASS_UNKNOWN;
-    r->suggested_json = NULL;
-    r->remove = 1;
-    return 1;
-}
-
 static int item_has_removal(const item *it)
 {
     if (!it->body) return 0;
     for (int i = 0; i < it->body->nfind; i++)
-        if (is_removal(it->body->find[i].code, (la_class)it->label_class)) return 1;
+        if (la_verdict_is_removal(it->body->find[i].code, (la_class)it->label_class)) return 1;
     return 0;
 }
 
@@ -1882,51 +1660,6 @@ static int load_item(la_auditor *a, item *it, la_result *r, la_row *row, la_buf 
     return 1;
 }
 
-/* The rules' own scores put informational findings (a same-label
- * duplicate 0.2, a near duplicate 0.15, NO_EVIDENCE 0.2) below this; with
- * --raw-findings they are queued only when --min-score asks for them
- * (tests/cases/queue-min-score.case). */
-#define RAW_MIN_SCORE 0.3
-
-/* Where the annotators' simple majority is weak (LOW_AGREEMENT, no
- * suggestion), the Dawid-Skene posterior suggests a class, but only when
- * it is confident: 0.9 keeps ties between equally reliable annotators
- * without a suggestion (tests/cases/agree-ds-suggest.case). */
-#define DS_SUGGEST_P 0.9
-/* A low-agreement row with such a suggestion is worth a reviewer's time:
- * it reaches the --raw-findings queue (the finding alone is informational,
- * under RAW_MIN_SCORE). */
-#define DS_SUGGEST_SCORE 0.5
-
-static void suggest_by_ds(la_auditor *a, const item *it, la_result *r)
-{
-    la_finding *f = la_result_find(r, LA_R_LOW_AGREEMENT);
-    if (!f || f->suggested != LA_CLASS_UNKNOWN) return;
-    double p = 0;
-    la_class c = la_agree_ds_class(a->agree, it->index, &p);
-    if (c == LA_CLASS_UNKNOWN || c == r->label_class || p < DS_SUGGEST_P) return;
-    f->suggested = c;
-    if (f->score < DS_SUGGEST_SCORE) f->score = DS_SUGGEST_SCORE;
-    size_t n = strlen(f->why);
-    snprintf(f->why + n, sizeof f->why - n, "; the annotator model (Dawid-Skene) favors %s, p=%.2f",
-             la_class_name(c), p);
-    la_result_settle(r);
-}
-
-
-/* --raw-findings: a row's findings as the detectors left them, scored by
- * their own rule scores, with no evidence model (for checking the rules
- * on a handful of rows, where there is no dataset to weigh them on). */
-static int raw_verdict(la_auditor *a, la_result *r)
-{
-    int n = 0;
-    for (int i = 0; i < r->nfind; i++)
-        if (keeps(a, r->find[i].code)) r->find[n++] = r->find[i];
-    r->nfind = n;
-    la_result_settle(r);
-    return n > 0 && r->score >= (a->opt.min_score < 0 ? RAW_MIN_SCORE : a->opt.min_score);
-}
-
 static void finish_items(la_auditor *a)
 {
     la_result *r = la_xmalloc(sizeof *r);
@@ -1938,14 +1671,20 @@ static void finish_items(la_auditor *a)
     memset(&row, 0, sizeof row);
     int ranked = a->opt.sort || a->opt.top > 0;
     item x, *it = &x;
+    la_verdict_ctx vc = {
+        .opt = &a->opt, .keep = a->reason_filter ? a->reason_keep : NULL, .ev = a->ev,
+        .learn = a->learn, .agree = a->agree, .text = &a->self.text, .lex = a->lex,
+        .dict = a->dict, .cache = a->self.cache,
+    };
     la_spill_cursor cur;
     la_spill_cursor_init(&cur, a->items, 0);
     while (!spill_failed(a) && next_item(a, &cur, it)) {
         la_ev_verdict v;
-        support sup[LA_EV__COUNT];
+        la_verdict_support sup[LA_EV__COUNT];
         int nsup = 0;
         la_evmodel_verdict(a->ev, it->index, &v);
-        int wrong = !a->opt.raw_findings && label_verdict(a, it, &v, sup, &nsup);
+        int wrong = !a->opt.raw_findings &&
+                    la_verdict_label(&vc, (la_class)it->label_class, &v, sup, &nsup);
         if (a->opt.raw_findings ? !it->body
                                 : !wrong && !(a->opt.removals && item_has_removal(it)))
             continue;
@@ -1953,14 +1692,13 @@ static void finish_items(la_auditor *a)
         if (!load_item(a, it, r, &row, &raw, &tmp, &reread)) continue;
         int queued;
         if (a->opt.raw_findings) {
-            suggest_by_ds(a, it, r);
-            queued = raw_verdict(a, r);
+            queued = la_verdict_raw(&vc, it->index, r);
             wrong = 0;
         } else if (wrong) {
-            explain_verdict(a, it, r, &v, sup, nsup);
+            la_verdict_explain(&vc, it->index, r, &v, sup, nsup);
             queued = r->nfind > 0;
         } else {
-            queued = removal_verdict(a, r);
+            queued = la_verdict_removal(&vc, r);
         }
         if (queued) {
             /* its final form waits in the queued log (read back below) */
