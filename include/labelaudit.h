@@ -369,6 +369,10 @@ typedef struct la_stats {
     double seconds;
     int interrupted;       /* reading stopped early: a signal, or the queue's
                               reader went away; the counts cover what was read */
+    int queue_lost;        /* rows kept for the end of the stream could not be
+                              written to or read from --tmpdir: the queue
+                              delivered (if any) is not the answer, and the
+                              caller should not keep it */
 } la_stats;
 
 const la_stats *la_auditor_stats(const la_auditor *a);

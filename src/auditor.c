@@ -2052,7 +2052,10 @@ int la_auditor_finish(la_auditor *a)
     if (a->probe.open && a->probe.nheld && a->probe.objects) field_error(a);
     else if (a->probe.open) release_held(a);
     if (a->field_error) return LA_EUSAGE;
-    if (spill_failed(a)) return LA_EIO;   /* kept rows are lost: no queue, no summary */
+    if (spill_failed(a)) {   /* kept rows are lost: no queue, no summary */
+        a->st.queue_lost = 1;
+        return LA_EIO;
+    }
     uint64_t t = clock_ns();
     step(a, "annotator agreement");
     la_agree_finish(a->agree);
@@ -2070,7 +2073,10 @@ int la_auditor_finish(la_auditor *a)
     lap(&a->clk, ST_EVIDENCE_END, &t);
     uint64_t out = a->clk.ns[ST_OUTPUT];
     finish_items(a);
-    if (spill_failed(a)) return LA_EIO;
+    if (spill_failed(a)) {
+        a->st.queue_lost = 1;
+        return LA_EIO;
+    }
     lap(&a->clk, ST_QUEUE_END, &t);
     a->clk.ns[ST_QUEUE_END] -= a->clk.ns[ST_OUTPUT] - out;
     if (a->opt.progress > 0) fputs("\r\033[K", stderr);

@@ -930,7 +930,7 @@ int main(int argc, char **argv)
     int fin = merge_failed ? LA_EIO : la_auditor_finish(a);
     if (merge_failed && refused) fin = LA_EUSAGE;
     if (out.w && !out.failed && la_writer_finish(out.w) != LA_OK) out.failed = errno ? errno : EIO;
-    if (queue && (out.failed || merge_failed)) {
+    if (queue && (out.failed || merge_failed || la_auditor_stats(a)->queue_lost)) {
         la_output_free(queue);            /* a replaced file keeps its old bytes */
     } else if (queue && la_output_commit(queue, err, sizeof err) != LA_OK) {
         fprintf(stderr, "labelaudit: %s\n", err);
