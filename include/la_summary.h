@@ -32,6 +32,8 @@ void la_summary_flagged(la_summary *s, const la_result *r);
 /* A row whose annotations could not be read. */
 void la_summary_annot_error(la_summary *s);
 void la_summary_blank_line(la_summary *s);
+/* n blank lines at once (a merge: the shards counted them). */
+void la_summary_blank_lines(la_summary *s, uint64_t n);
 
 /* Builds the summary object. stats gives the row accounting; parts are
  * module summaries (each may be NULL) attached under their key; this

@@ -2036,7 +2036,7 @@ int la_auditor_merge(la_auditor *a, const char *const *shards, size_t n)
         }
         a->st.bytes_read += in->bytes_read;
         a->st.files_unreadable += in->files_unreadable;
-        for (uint64_t k = 0; k < in->blank_lines; k++) la_summary_blank_line(a->sum);
+        la_summary_blank_lines(a->sum, in->blank_lines);
         rc = replay(a, r, n);
     }
     for (size_t i = 0; i < n; i++) la_shard_close(r[i]);

@@ -67,6 +67,8 @@ void la_summary_reject(la_summary *s, int err)
 void la_summary_annot_error(la_summary *s) { s->annot_errors++; }
 void la_summary_blank_line(la_summary *s) { s->blank_lines++; }
 
+void la_summary_blank_lines(la_summary *s, uint64_t n) { s->blank_lines += n; }
+
 static void count_label(la_summary *s, const char *v, size_t n, la_class cls)
 {
     for (size_t i = 0; i < s->nlabels; i++)
