@@ -50,9 +50,11 @@ typedef struct la_shard_info {
 /* A hash of every option that changes what a row's analysis yields (the
  * field paths, label vocabulary, lexicons, dictionary, signature and
  * feature settings, the version): a merge refuses shards analyzed
- * differently from each other or from its own options. dict_path is the
- * dictionary actually loaded, or NULL. */
-uint64_t la_shard_fingerprint(const la_options *o, const char *dict_path);
+ * differently from each other or from its own options. lexicon_digest is
+ * la_lexicon_digest of the lexicons loaded (their content, wherever they
+ * are); dict_path the dictionary loaded, or NULL. */
+uint64_t la_shard_fingerprint(const la_options *o, uint64_t lexicon_digest,
+                              const char *dict_path);
 
 /* ---- writing ----------------------------------------------------------- */
 

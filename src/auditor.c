@@ -57,6 +57,7 @@
 #include "la_detect.h"
 #include "la_evmodel.h"
 #include "la_labels.h"
+#include "la_lexdata.h"
 #include "la_learn.h"
 #include "la_record.h"
 #include "la_report.h"
@@ -1943,7 +1944,8 @@ static int check_shards(la_auditor *a, la_shard_reader **r, size_t n, const char
     }
     if (rc == LA_OK) {
         a->opt.many_inputs = first->many_inputs;
-        uint64_t fp = la_shard_fingerprint(&a->opt, a->dict ? la_dict_path(a->dict) : NULL);
+        uint64_t fp = la_shard_fingerprint(&a->opt, la_lexicon_digest(a->lex),
+                                           a->dict ? la_dict_path(a->dict) : NULL);
         if (fp != first->fingerprint) {
             say_f("the shards were analyzed with other audit options than this merge has "
                   "(give merge the options given to shard)");
@@ -2240,8 +2242,9 @@ la_auditor *la_auditor_new(const la_options *opt, la_result_fn fn, void *ud,
         }
         a->shard = la_shard_writer_new(la_output_stream(a->shard_out),
                                        (uint32_t)opt->shard_part, (uint32_t)opt->shard_parts,
-                                       la_shard_fingerprint(opt, a->dict ? la_dict_path(a->dict)
-                                                                         : NULL));
+                                       la_shard_fingerprint(opt, la_lexicon_digest(a->lex),
+                                                            a->dict ? la_dict_path(a->dict)
+                                                                    : NULL));
     }
 
     a->nthreads = opt->threads > 0 ? opt->threads : online_cores();

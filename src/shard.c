@@ -198,7 +198,8 @@ static void fp_str(la_buf *b, const char *name, const char *v)
     la_buf_printf(b, "%s=%s%s\n", name, v ? "" : "(none)", v ? v : "");
 }
 
-uint64_t la_shard_fingerprint(const la_options *o, const char *dict_path)
+uint64_t la_shard_fingerprint(const la_options *o, uint64_t lexicon_digest,
+                              const char *dict_path)
 {
     la_buf b;
     la_buf_init(&b);
@@ -221,8 +222,8 @@ uint64_t la_shard_fingerprint(const la_options *o, const char *dict_path)
     fp_str(&b, "clean_values", o->clean_values);
     fp_str(&b, "spam_values", o->spam_values);
     fp_str(&b, "ham_values", o->ham_values);
-    fp_str(&b, "lexicons", o->lexicons_dir);
-    for (const char *const *f = o->lexicon_files; f && *f; f++) fp_str(&b, "lexicon", *f);
+    /* the lexicons by content, so machines may keep them at other paths */
+    la_buf_printf(&b, "lexicons=%016llx\n", (unsigned long long)lexicon_digest);
     fp_str(&b, "dict", dict_path);
     la_buf_printf(&b, "input_format=%d many_inputs=%d task=%d max_line=%zu\n",
                   o->input_format, o->many_inputs, (int)o->task, o->max_line_bytes);
