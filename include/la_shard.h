@@ -90,9 +90,11 @@ la_shard_strings *la_shard_strings_new(void);
 void la_shard_strings_free(la_shard_strings *s);
 
 /* Opens a shard file and reads its trailer. NULL with "PATH: why" in err
- * when it cannot be read, is not a shard file, or is of another version. */
-la_shard_reader *la_shard_open(const char *path, la_shard_strings *strings,
-                               char *err, size_t errlen);
+ * when it cannot be read, is not a shard file, or is of another version.
+ * minhash_k and bands are the options the rows were analyzed with (the
+ * fingerprint says so): a row whose arrays have other sizes is damaged. */
+la_shard_reader *la_shard_open(const char *path, la_shard_strings *strings, int minhash_k,
+                               int bands, char *err, size_t errlen);
 const la_shard_info *la_shard_reader_info(const la_shard_reader *r);
 
 enum { LA_SHARD_END = 0, LA_SHARD_ROW = 1, LA_SHARD_LONG = 2 };

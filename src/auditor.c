@@ -2023,7 +2023,8 @@ int la_auditor_merge(la_auditor *a, const char *const *shards, size_t n)
     la_shard_reader **r = la_xcalloc(n, sizeof *r);
     int rc = LA_OK;
     for (size_t i = 0; i < n && rc == LA_OK; i++)
-        if (!(r[i] = la_shard_open(shards[i], a->strings, err, sizeof err))) {
+        if (!(r[i] = la_shard_open(shards[i], a->strings, a->opt.minhash_k, a->opt.lsh_bands, err,
+                                   sizeof err))) {
             say_f("%s", err);
             rc = LA_EIO;
         }

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "la_learn.h"
 #include "la_shard.h"
 
 #define MAGIC "LASHARD\n"
@@ -454,6 +455,7 @@ struct la_shard_reader {
     uint64_t blob_at, blob_len;
     uint64_t *long_at; uint64_t nlong, long_next;
     uint64_t records;           /* read so far */
+    uint32_t minhash_k, bands;  /* the sizes a row's signature arrays must have */
 };
 
 const la_shard_info *la_shard_reader_info(const la_shard_reader *r) { return &r->info; }
@@ -536,10 +538,12 @@ static int read_trailer(la_shard_reader *r, char *err, size_t errlen)
     return LA_OK;
 }
 
-la_shard_reader *la_shard_open(const char *path, la_shard_strings *strings, char *err,
-                               size_t errlen)
+la_shard_reader *la_shard_open(const char *path, la_shard_strings *strings, int minhash_k,
+                               int bands, char *err, size_t errlen)
 {
     la_shard_reader *r = la_xcalloc(1, sizeof *r);
+    r->minhash_k = (uint32_t)minhash_k;
+    r->bands = (uint32_t)bands;
     r->path = la_xstrdup(path);
     r->strings = strings;
     la_buf_init(&r->rec);
@@ -582,7 +586,7 @@ static uint32_t *get_u32s(cursor *c, la_arena *ar, uint32_t n)
 static void get_findings(cursor *c, la_shard_strings *s, la_result *r)
 {
     r->nfind = (int)get_u8(c);
-    if (r->nfind > LA_MAX_FINDINGS) { c->bad = 1; return; }
+    if (r->nfind > LA_MAX_FINDINGS) { r->nfind = 0; c->bad = 1; return; }
     for (int i = 0; i < r->nfind && !c->bad; i++) {
         la_finding *f = &r->find[i];
         f->code = (la_reason)get_u8(c);
@@ -598,7 +602,7 @@ static void get_findings(cursor *c, la_shard_strings *s, la_result *r)
         f->precision = get_f64(c);
     }
     r->nev = (int)get_u8(c);
-    if (r->nev > LA_MAX_EVIDENCE) { c->bad = 1; return; }
+    if (r->nev > LA_MAX_EVIDENCE) { r->nev = 0; c->bad = 1; return; }
     for (int i = 0; i < r->nev && !c->bad; i++) {
         la_evidence *e = &r->ev[i];
         size_t n;
@@ -634,9 +638,15 @@ static void get_annot(cursor *c, la_arena *ar, la_annot *a)
 
 /* Whether every value the consumer uses as an index is in range, so a
  * damaged file is refused instead of read out of bounds. */
-static int row_valid(const la_row *row)
+static int row_valid(const la_shard_reader *sr, const la_row *row, uint32_t nminhash,
+                     size_t nsig, uint32_t nbands)
 {
     const la_result *r = &row->r;
+    if ((nminhash && nminhash != sr->minhash_k) || (nsig && nsig != sr->minhash_k) ||
+        (nbands && nbands != sr->bands))
+        return 0;
+    for (uint32_t i = 0; i < row->nfeat; i++)
+        if (row->feat[i] >> LA_LEARN_BITS) return 0;
     if ((unsigned)r->label_class >= LA_CLASS__COUNT || row->tox_rule >= LA_TOXR__COUNT)
         return 0;
     for (int i = 0; i < row->annot.n; i++)
@@ -689,8 +699,10 @@ static void get_row(cursor *c, la_shard_reader *r, la_row *row, uint32_t *file)
     row->contrast_key = get_u64(c);
     row->stance = (uint8_t)get_u8(c);
     row->nshingles = get_u32(c);
-    row->minhash = get_u32s(c, ar, get_u32(c));
+    uint32_t nminhash = get_u32(c);
+    row->minhash = get_u32s(c, ar, nminhash);
     const char *sig = get_bytes(c, &n);
+    size_t nsig = n;
     if (sig) {
         row->sig8 = la_arena_alloc(ar, n ? n : 1);
         memcpy(row->sig8, sig, n);
@@ -718,7 +730,7 @@ static void get_row(cursor *c, la_shard_reader *r, la_row *row, uint32_t *file)
     row->spam_score = get_f32(c);
     row->outside_score = get_f32(c);
     get_findings(c, r->strings, res);
-    if (!row_valid(row)) c->bad = 1;
+    if (!c->bad && !row_valid(r, row, nminhash, nsig, nb)) c->bad = 1;
 }
 
 int la_shard_next(la_shard_reader *r, la_row *row, uint64_t *index, uint32_t *file,
@@ -749,6 +761,9 @@ int la_shard_next(la_shard_reader *r, la_row *row, uint64_t *index, uint32_t *fi
         return fail(err, errlen, r->path, "damaged shard file (record type)");
     uint32_t len = (uint32_t)lb[0] | (uint32_t)lb[1] << 8 | (uint32_t)lb[2] << 16 |
                    (uint32_t)lb[3] << 24;
+    off_t at = ftello(r->f);
+    if (at < 0 || (uint64_t)at + len > r->blob_at)   /* records end where the blob starts */
+        return fail(err, errlen, r->path, "damaged shard file (record length)");
     la_buf_reset(&r->rec);
     la_buf_reserve(&r->rec, len);
     if (len && fread(r->rec.p, 1, len, r->f) != len)
