@@ -1958,7 +1958,7 @@ static int check_shards(la_auditor *a, la_shard_reader **r, size_t n, const char
 }
 
 /* A long line of the shard's blob, rejected as the single run does. */
-static int replay_long(la_auditor *a, la_shard_reader *r, uint32_t f, uint64_t line)
+static int replay_long(la_auditor *a, la_shard_reader *r, size_t f, uint64_t line)
 {
     char err[512];
     count_long_line(a, f, line);
@@ -1968,8 +1968,9 @@ static int replay_long(la_auditor *a, la_shard_reader *r, uint32_t f, uint64_t l
     return LA_EIO;
 }
 
-/* Feeds every row of the shards, in global row order, to the consumer. */
-static int replay(la_auditor *a, la_shard_reader **r, size_t n)
+/* Feeds every row of the shards, in global row order, to the consumer.
+ * fmap maps a shard's file numbers to this auditor's. */
+static int replay(la_auditor *a, la_shard_reader **r, size_t n, const size_t *fmap)
 {
     const la_shard_info *first = la_shard_reader_info(r[0]);
     char err[512];
@@ -1990,8 +1991,8 @@ static int replay(la_auditor *a, la_shard_reader **r, size_t n)
             break;
         }
         a->next_index = i + 1;
-        if (t == LA_SHARD_LONG) { rc = replay_long(a, sr, f, line); continue; }
-        row->r.file = a->files[f];
+        if (t == LA_SHARD_LONG) { rc = replay_long(a, sr, fmap[f], line); continue; }
+        row->r.file = a->files[fmap[f]];
         /* the first rows decide whether --text and --label name fields the
          * data has, from the parsed object */
         if (a->probe.open && row->raw_len)
@@ -2031,8 +2032,10 @@ int la_auditor_merge(la_auditor *a, const char *const *shards, size_t n)
     if (rc == LA_OK) rc = check_shards(a, r, n, shards);
     if (rc == LA_OK) {
         const la_shard_info *in = la_shard_reader_info(r[0]);
+        size_t *fmap = la_xcalloc(in->nfiles ? in->nfiles : 1, sizeof *fmap);
         for (uint32_t k = 0; k < in->nfiles; k++) {
             int f = file_index(a, in->files[k].name);
+            fmap[k] = (size_t)f;
             a->counts[f].format = in->files[k].format;
             a->counts[f].comp = in->files[k].comp;
             a->seekable[f] = 0;   /* rows keep their text: inputs are not read again */
@@ -2040,7 +2043,8 @@ int la_auditor_merge(la_auditor *a, const char *const *shards, size_t n)
         a->st.bytes_read += in->bytes_read;
         a->st.files_unreadable += in->files_unreadable;
         la_summary_blank_lines(a->sum, in->blank_lines);
-        rc = replay(a, r, n);
+        rc = replay(a, r, n, fmap);
+        free(fmap);
     }
     for (size_t i = 0; i < n; i++) la_shard_close(r[i]);
     free(r);

@@ -752,6 +752,8 @@ int la_shard_next(la_shard_reader *r, la_row *row, uint64_t *index, uint32_t *fi
         *index = get_u64(&c);
         *file = get_u32(&c);
         *line = get_u64(&c);
+        if (*file >= r->info.nfiles)
+            return fail(err, errlen, r->path, "damaged shard file (long line)");
         r->long_next++;
         r->records++;
         return LA_SHARD_LONG;
