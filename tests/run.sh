@@ -1,14 +1,16 @@
 #!/bin/sh
-# One runner for every test: the unit test binaries, the fuzz seed replays
-# and the golden CLI cases (tests/cases/*.case). Prints one line per test
-# and closes with "N passed, N failed".
+# One runner for every test: the unit test binaries, the fuzz seed replays,
+# the script checks (tests/report/*.sh) and the golden CLI cases
+# (tests/cases/*.case). Prints one line per test, always in that order,
+# and closes with "N passed, N failed, N skipped"; the exit status is 0
+# when none failed.
 #
 # A case file reads like a transcript:
 #   # why the case exists (comment lines at the top)
 #   --- cmd            a shell command; $LA is the binary, $LEX the test
 #                      lexicons, $CASES this folder, $CORPORA the sample
 #                      corpora, $LA_TOOLS the build folder (gencorpus),
-#                      and the command runs in a scratch folder
+#                      and the command runs in a scratch folder ($T)
 #   --- stdin          bytes fed to the command (absent: no input)
 #   --- stdin-printf   the same, through printf '%b' (for \r, \0, no \n)
 #   --- stdout         exact expected stdout (absent: empty)
@@ -16,104 +18,106 @@
 #   --- status         expected exit status (absent: 0)
 # Every run pins LC_ALL=C and TZ=UTC. UPDATE=1 rewrites the expectations
 # from the actual results; review them with git diff.
+#
+# Tests run LA_JOBS at a time (default: one per online core), each in its
+# own folder (tests/run-one.sh runs one); results are still printed in the
+# order above, each as soon as those before it are done. Cases with a
+# "# slow" line and the script checks start first, so that no long test is
+# left running alone at the end. A case with a "# serial" line runs alone
+# after all the others: what it checks (a time ratio) would be thrown off
+# by tests running beside it.
+#
 # LA_WRAP runs the binary under a wrapper (make check-valgrind sets it to
 # valgrind); cases with a "# slow" line are skipped then, and so are the
-# unit tests and fuzz replays, which make check already ran.
+# unit tests, fuzz replays and script checks, which make check already ran.
 #
-# Usage: LA_BIN=path LA_BUILD=dir sh tests/run.sh [NAME-PATTERN]
+# Usage: LA_BIN=path LA_BUILD=dir [LA_JOBS=n] sh tests/run.sh [NAME-PATTERN]
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 LA_BIN=${LA_BIN:-$top/build/labelaudit}
 LA_BUILD=${LA_BUILD:-$top/build}
 pattern=${1:-}
+jobs=${LA_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
+case $jobs in
+''|*[!0-9]*|0) echo "tests/run.sh: LA_JOBS must be a whole number above 0, not '$jobs'" >&2; exit 2 ;;
+esac
 export LC_ALL=C TZ=UTC
 export LA="${LA_WRAP:+$LA_WRAP }$LA_BIN" LEX="$top/tests/lexicons" CASES="$top/tests/cases" \
-       CORPORA="$top/corpora" TOP="$top" LA_TOOLS="$LA_BUILD"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/la-tests.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0 skip=0
+       CORPORA="$top/corpora" TOP="$top" LA_TOOLS="$LA_BUILD" LA_BIN LA_BUILD
+RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/la-tests.XXXXXX") || exit 2
+export RUN_DIR
+trap 'rm -rf "$RUN_DIR"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+mkdir "$RUN_DIR/res" "$RUN_DIR/w"
+: > "$RUN_DIR/list"; : > "$RUN_DIR/first"; : > "$RUN_DIR/pool"; : > "$RUN_DIR/serial"; : > "$RUN_DIR/none"
 
-ok()   { pass=$((pass + 1)); echo "ok   $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL $1"; }
-
-# ---- unit tests and fuzz seed replays -----------------------------------
-[ -n "${LA_WRAP:-}" ] || for b in "$LA_BUILD"/unit/test_*; do
-    [ -x "$b" ] || continue
-    name=unit/$(basename "$b")
-    case "$name" in *"$pattern"*) ;; *) continue ;; esac
-    if (cd "$top" && "$b") > "$tmp/out" 2>&1; then ok "$name"; else
-        bad "$name"; sed 's/^/    /' "$tmp/out" | head -40
-    fi
-done
-[ -n "${LA_WRAP:-}" ] || for b in "$LA_BUILD"/fuzz/fuzz_*-replay; do
-    [ -x "$b" ] || continue
-    h=$(basename "$b" -replay)
-    name=fuzz/$h
-    case "$name" in *"$pattern"*) ;; *) continue ;; esac
-    if "$b" "$top/tests/fuzz/seeds/${h#fuzz_}" > "$tmp/out" 2>&1; then ok "$name"; else
-        bad "$name"; sed 's/^/    /' "$tmp/out" | head -20
-    fi
-done
-
-# ---- script checks (tests/report/*.sh): 0 pass, 77 skip, else fail ---------
-[ -n "${LA_WRAP:-}" ] || for sc in "$top"/tests/report/*.sh; do
-    [ -f "$sc" ] || continue
-    name=report/$(basename "$sc" .sh)
-    case "$name" in *"$pattern"*) ;; *) continue ;; esac
-    (cd "$top" && LA="$LA_BIN" LA_BUILD="$LA_BUILD" sh "$sc") > "$tmp/out" 2>&1
-    st=$?
-    if [ "$st" = 0 ]; then ok "$name"
-    elif [ "$st" = 77 ]; then skip=$((skip + 1)); echo "skip $name: $(tail -1 "$tmp/out")"
-    else bad "$name"; sed 's/^/    /' "$tmp/out" | tail -20; fi
-done
-
-# ---- golden CLI cases ------------------------------------------------------
-split_case() { # $1 case file, $2 output dir: one file per section
-    rm -rf "$2"; mkdir -p "$2"
-    awk -v d="$2" '
-        /^--- [a-z-]+$/ { sec = substr($0, 5); f = d "/" sec; printf "" > f; next }
-        sec == "" { next }
-        { print >> f }' "$1"
+# ---- which tests, in the order they are printed ------------------------------
+# The list has one "KIND NAME PATH" line per test; the line numbers of the
+# tests to run go to "first" (the long ones), "pool" or "serial". A test
+# that is skipped outright gets its result here, and its number goes to
+# "none".
+n=0
+add() { # $1 kind, $2 name, $3 path, $4 first, pool or serial (skipped: none)
+    case "$2" in *"$pattern"*) ;; *) return 1 ;; esac
+    n=$((n + 1))
+    printf '%s %s %s\n' "$1" "$2" "$3" >> "$RUN_DIR/list"
+    echo "$n" >> "$RUN_DIR/$4"
 }
+if [ -z "${LA_WRAP:-}" ]; then
+    for b in "$LA_BUILD"/unit/test_*; do
+        [ -x "$b" ] && add unit "unit/$(basename "$b")" "$b" pool
+    done
+    for b in "$LA_BUILD"/fuzz/fuzz_*-replay; do
+        [ -x "$b" ] && add fuzz "fuzz/$(basename "$b" -replay)" "$b" pool
+    done
+    for sc in "$top"/tests/report/*.sh; do
+        [ -f "$sc" ] && add report "report/$(basename "$sc" .sh)" "$sc" first
+    done
+fi
 for c in "$top"/tests/cases/*.case; do
     [ -f "$c" ] || continue
     name=$(basename "$c" .case)
-    case "$name" in *"$pattern"*) ;; *) continue ;; esac
     if [ -n "${LA_WRAP:-}" ] && grep -q '^# slow' "$c"; then
-        skip=$((skip + 1)); echo "skip $name (slow under $LA_WRAP)"; continue
-    fi
-    d="$tmp/case"; split_case "$c" "$d"
-    T="$tmp/scratch"; rm -rf "$T"; mkdir -p "$T"; export T
-    if [ -f "$d/stdin-printf" ]; then
-        printf '%b' "$(cat "$d/stdin-printf")" > "$d/in"
-    elif [ -f "$d/stdin" ]; then cp "$d/stdin" "$d/in"
-    else : > "$d/in"; fi
-    t0=$(date +%s)
-    (cd "$T" && sh -c "$(cat "$d/cmd")" < "$d/in" > "$d/out" 2> "$d/err")
-    st=$?
-    secs=$(( $(date +%s) - t0 ))
-    [ "$secs" -lt 5 ] || name="$name (${secs}s)"
-    [ -f "$d/stdout" ] || : > "$d/stdout"
-    [ -f "$d/stderr" ] || : > "$d/stderr"
-    want_st=0; [ -f "$d/status" ] && want_st=$(tr -d ' \n' < "$d/status")
-    if [ "${UPDATE:-}" = 1 ]; then
-        awk '/^--- (stdout|stderr|status)$/ { skip = 1; next }
-             /^--- / { skip = 0 } !skip { print }' "$c" > "$tmp/new"
-        if [ -s "$d/out" ]; then echo "--- stdout" >> "$tmp/new"; cat "$d/out" >> "$tmp/new"; fi
-        if [ -s "$d/err" ]; then echo "--- stderr" >> "$tmp/new"; cat "$d/err" >> "$tmp/new"; fi
-        if [ "$st" != 0 ]; then printf -- '--- status\n%s\n' "$st" >> "$tmp/new"; fi
-        cp "$tmp/new" "$c"
-        ok "$name (updated)"; continue
-    fi
-    if cmp -s "$d/out" "$d/stdout" && cmp -s "$d/err" "$d/stderr" && [ "$st" = "$want_st" ]; then
-        ok "$name"
-    else
-        bad "$name"
-        [ "$st" = "$want_st" ] || echo "    status: want $want_st, got $st"
-        cmp -s "$d/out" "$d/stdout" || diff "$d/stdout" "$d/out" | head -20 | sed 's/^/    stdout /'
-        cmp -s "$d/err" "$d/stderr" || diff "$d/stderr" "$d/err" | head -20 | sed 's/^/    stderr /'
+        add case "$name" "$c" none && echo "skip $name (slow under $LA_WRAP)" > "$RUN_DIR/res/$n"
+    elif grep -q '^# serial' "$c"; then add case "$name" "$c" serial
+    elif grep -q '^# slow' "$c"; then add case "$name" "$c" first
+    else add case "$name" "$c" pool
     fi
 done
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" = 0 ]
+# ---- run them; print the results in list order as they come in ------------
+# xargs keeps LA_JOBS tests going; each prints its line number when its
+# result is written, which is when the printer looks for results again.
+one="$top/tests/run-one.sh"
+start() {
+    cat "$RUN_DIR/first" "$RUN_DIR/pool" > "$RUN_DIR/todo"
+    [ ! -s "$RUN_DIR/todo" ] || xargs -n 1 -P "$jobs" sh "$one" < "$RUN_DIR/todo"
+    [ ! -s "$RUN_DIR/serial" ] || xargs -n 1 sh "$one" < "$RUN_DIR/serial"
+}
+pass=0 fail=0 skip=0 next=1
+show() { # prints the results that are ready and all those before them
+    while [ "$next" -le "$n" ] && [ -f "$RUN_DIR/res/$next" ]; do
+        read -r word _ < "$RUN_DIR/res/$next"
+        case $word in
+        ok)   pass=$((pass + 1)) ;;
+        skip) skip=$((skip + 1)) ;;
+        *)    fail=$((fail + 1)) ;;
+        esac
+        cat "$RUN_DIR/res/$next"
+        next=$((next + 1))
+    done
+}
+print() {
+    show
+    while read -r _; do show; done
+    # A test that left no result (its runner was killed) fails.
+    while [ "$next" -le "$n" ]; do
+        [ -f "$RUN_DIR/res/$next" ] || sed -n "${next}p" "$RUN_DIR/list" |
+            { read -r _ name _; echo "FAIL $name (no result: its runner was killed)"; } > "$RUN_DIR/res/$next"
+        show
+    done
+    echo "$pass passed, $fail failed, $skip skipped"
+    [ "$fail" = 0 ]
+}
+start | print
