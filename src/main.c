@@ -4,7 +4,10 @@
  * labelaudit.h (it uses nothing else): an auditor fed file by file, a
  * writer for the queue (stdout, or -o FILE through the same safe outputs
  * as every report), and --explain. Every output path is checked against
- * the others and the inputs before the first row is read.
+ * the others and the inputs before the first row is read. `shard` and
+ * `merge` take the same options: shard audits into a shard file
+ * (la_options.shard_path) instead of a queue, and merge feeds the shard
+ * files to la_auditor_merge instead of reading inputs.
  *
  * Exit statuses are named below and documented in the README and the man
  * page. stdout carries only the queue; everything else goes to stderr.
