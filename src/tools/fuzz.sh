@@ -7,7 +7,7 @@ set -eu
 secs=${1:-60}
 out=build/fuzz-run
 mkdir -p "$out"
-pkg=$(pkg-config --cflags --libs libutf8proc libcjson hunspell)
+pkg=$(pkg-config --cflags --libs libutf8proc libcjson hunspell zlib libzstd)
 lib_src=$(ls src/*.c | grep -v '^src/main.c$')
 make --no-print-directory build/lexicons_data.c >/dev/null
 for h in tests/fuzz/fuzz_*.c; do
