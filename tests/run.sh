@@ -90,13 +90,13 @@ done
 # xargs keeps LA_JOBS tests going; each prints its line number when its
 # result is written, which is when the printer looks for results again.
 one="$top/tests/run-one.sh"
-start() {
+run_tests() {
     cat "$RUN_DIR/first" "$RUN_DIR/pool" > "$RUN_DIR/todo"
     [ ! -s "$RUN_DIR/todo" ] || xargs -n 1 -P "$jobs" sh "$one" < "$RUN_DIR/todo"
     [ ! -s "$RUN_DIR/serial" ] || xargs -n 1 sh "$one" < "$RUN_DIR/serial"
 }
 pass=0 fail=0 skip=0 next=1
-show() { # prints the results that are ready and all those before them
+show() { # prints the next results in list order, up to one not yet written
     while [ "$next" -le "$n" ] && [ -f "$RUN_DIR/res/$next" ]; do
         read -r word _ < "$RUN_DIR/res/$next"
         case $word in
@@ -108,7 +108,7 @@ show() { # prints the results that are ready and all those before them
         next=$((next + 1))
     done
 }
-print() {
+print_results() {
     show
     while read -r _; do show; done
     # A test that left no result (its runner was killed) fails.
@@ -120,4 +120,4 @@ print() {
     echo "$pass passed, $fail failed, $skip skipped"
     [ "$fail" = 0 ]
 }
-start | print
+run_tests | print_results
