@@ -650,8 +650,14 @@ static void put_body(la_buf *b, const la_result *r)
     if (h.cl_has) la_buf_add(b, r->cluster.of, h.cl_of_len);
     for (int i = 0; i < r->nfind; i++) {
         const la_finding *f = &r->find[i];
-        find_head fh = { f->score, f->precision, (int32_t)f->code, (int32_t)f->suggested,
-                         f->ev_first, f->nev, 0 };
+        find_head fh;
+        memset(&fh, 0, sizeof fh);   /* its padding goes to the log too */
+        fh.score = f->score;
+        fh.precision = f->precision;
+        fh.code = (int32_t)f->code;
+        fh.suggested = (int32_t)f->suggested;
+        fh.ev_first = f->ev_first;
+        fh.nev = f->nev;
         size_t n = strnlen(f->why, sizeof f->why - 1);
         fh.why_len = (uint16_t)n;
         la_buf_add(b, &fh, sizeof fh);
@@ -726,7 +732,8 @@ static void put_item(la_auditor *a, la_spill *s, const item *it, const la_result
                      uint64_t *off)
 {
     la_buf *b = &a->rec;
-    item head = *it;
+    item head;
+    memcpy(&head, it, sizeof head);   /* padding and all: the bytes go to the log */
     head.body = NULL;
     la_buf_reset(b);
     uint32_t len = 0;
